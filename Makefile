@@ -1,0 +1,21 @@
+# The two commands of README.md. Both install what is missing first (`setup`).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup run test
+
+help:
+	@echo "make run    run the platform on embedded defaults (API_PORT=8001, WEB_PORT=8000)"
+	@echo "make test   run every check of the repository and print a summary"
+
+# Tools into .tools/ (helm 3, helm 4, checkov, uv), then the workspace into .venv/ from uv.lock.
+setup:
+	@scripts/bootstrap-tools
+	@.tools/bin/uv sync --locked --quiet
+
+run: setup
+	@scripts/run
+
+test: setup
+	@.venv/bin/python scripts/check

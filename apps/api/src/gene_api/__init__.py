@@ -1,0 +1,1 @@
+"""Chromosome 21 gene catalogue over HTTP."""

@@ -1,0 +1,41 @@
+"""Probes and metrics for Kubernetes and Prometheus, and the welcome message."""
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from gene_api import genes
+from gene_api.core.metrics import metrics_response
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/")
+async def root() -> dict[str, str]:
+    return {"message": "Welcome to Chromosome 21 Gene API", "docs": "/docs"}
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers. Touches no dependency, so a database outage restarts nothing."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "database unreachable or not seeded"}})
+def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database answers and holds the gene catalogue."""
+    try:
+        with request.app.state.sessionmaker() as session:
+            seeded = genes.is_seeded(session)
+    except SQLAlchemyError as error:
+        reason = f"database unreachable: {type(error).__name__}"
+        return JSONResponse({"status": "unavailable", "detail": reason}, status_code=503)
+    if not seeded:
+        reason = "database not seeded: run `gene-api db upgrade` and `gene-api db seed`"
+        return JSONResponse({"status": "unavailable", "detail": reason}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    return metrics_response()

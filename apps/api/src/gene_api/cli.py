@@ -1,0 +1,114 @@
+"""`gene-api`: migrate and seed the database, serve the API, write the OpenAPI document.
+
+Errors a user can cause (unreachable database, unreadable data file) end with one
+line on stderr and exit status 1, not a traceback.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from gene_api.core.config import get_settings
+from gene_api.dataset import DATA_FILE, DatasetError
+
+# The production command; the Dockerfile and the Helm chart run `gene-api serve`.
+SERVE_ARGV = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "--config",
+    "python:gene_api.gunicorn_conf",
+    "gene_api.main:create_app()",
+]
+
+
+def _engine():
+    from gene_api.db import make_engine
+
+    return make_engine(get_settings())
+
+
+def db_upgrade(args: argparse.Namespace) -> None:
+    from gene_api import migrate
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    print(f"gene-api: database at revision {migrate.current_revision(engine)}")
+
+
+def db_seed(args: argparse.Namespace) -> None:
+    from gene_api.seed import seed
+
+    report = seed(_engine(), args.file)
+    print(
+        f"gene-api: seeded from {args.file.name} (sha256 {report.sha256[:12]}): "
+        f"{report.inserted} inserted, {report.updated} updated, {report.deleted} deleted, "
+        f"{report.unchanged} unchanged"
+    )
+
+
+def serve(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    print(f"gene-api: serving on http://{settings.api_host}:{settings.api_port}", flush=True)
+    os.execv(SERVE_ARGV[0], SERVE_ARGV)  # noqa: S606 -- exec our own interpreter; signals reach gunicorn directly
+
+
+def openapi(args: argparse.Namespace) -> None:
+    from gene_api.openapi import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
+    if args.output:
+        args.output.write_text(text)
+    else:
+        sys.stdout.write(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="gene-api", description=__doc__.splitlines()[0])
+    commands = root.add_subparsers(required=True, metavar="COMMAND")
+    db = commands.add_parser("db", help="database schema and data").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    db.add_parser("upgrade", help="apply Alembic migrations up to head").set_defaults(run=db_upgrade)
+    seed = db.add_parser("seed", help="load the gene data file (idempotent)")
+    seed.add_argument(
+        "--file", type=Path, default=DATA_FILE, help="BioMart CSV export (default: the shipped one)"
+    )
+    seed.set_defaults(run=db_seed)
+    commands.add_parser("serve", help="run the production server (gunicorn + uvicorn workers)").set_defaults(
+        run=serve
+    )
+    spec = commands.add_parser("openapi", help="print the OpenAPI document")
+    spec.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    spec.set_defaults(run=openapi)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        print(f"gene-api: error: invalid setting: {problems}", file=sys.stderr)
+        return 1
+    except DatasetError as error:
+        print(f"gene-api: error: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        print(
+            f"gene-api: error: database {get_settings().database_url.split('@')[-1]}: {reason}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Tables the API owns. Alembic migrations (gene_api/migrations) create them."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, SmallInteger, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Gene(Base):
+    __tablename__ = "genes"
+
+    gene_stable_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gene_name: Mapped[str | None] = mapped_column(String(64))
+    gene_description: Mapped[str | None] = mapped_column(Text)
+    chromosome: Mapped[str] = mapped_column(String(16))
+    gene_start: Mapped[int] = mapped_column(Integer)
+    gene_end: Mapped[int] = mapped_column(Integer)
+    strand: Mapped[int] = mapped_column(SmallInteger)
+    gene_type: Mapped[str] = mapped_column(String(64))
+    # Derived at load time: HGNC id parsed from the description, and end - start + 1.
+    hgnc_id: Mapped[str | None] = mapped_column(String(16))
+    length: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("gene_start >= 1 AND gene_start <= gene_end", name="ck_genes_interval"),
+        CheckConstraint("strand IN (1, -1)", name="ck_genes_strand"),
+        # Listing and region overlap walk genes by start; overlap also bounds by end.
+        Index("ix_genes_chromosome_start", "chromosome", "gene_start"),
+        Index("ix_genes_chromosome_end", "chromosome", "gene_end"),
+        # Lookup by name is case-insensitive.
+        Index("ix_genes_name_lower", func.lower(gene_name)),
+        Index("ix_genes_gene_type", "gene_type"),
+    )
+
+
+class Dataset(Base):
+    """One row: which data file the genes table was loaded from."""
+
+    __tablename__ = "dataset"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    gene_count: Mapped[int] = mapped_column(Integer)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
