@@ -1,9 +1,9 @@
 """Request and response bodies. Gene keeps the original Chromosome 21 Gene API's fields."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 GENE_ID_PATTERN = r"^ENSG[0-9]{11}$"
 MAX_BATCH = 1000
@@ -49,17 +49,20 @@ class NearestGenes(BaseModel):
 GeneQueries = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=MAX_BATCH)]
 
 
-class BatchRequest(BaseModel):
+class BatchByIds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: GeneQueries | None = Field(default=None, description=f"gene stable ids, at most {MAX_BATCH}")
-    names: GeneQueries | None = Field(default=None, description=f"gene names, at most {MAX_BATCH}")
+    ids: GeneQueries = Field(description=f"Ensembl gene ids, at most {MAX_BATCH}")
 
-    @model_validator(mode="after")
-    def exactly_one_list(self) -> "BatchRequest":
-        if (self.ids is None) == (self.names is None):
-            raise ValueError("send exactly one of 'ids' or 'names'")
-        return self
+
+class BatchByNames(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    names: GeneQueries = Field(description=f"gene names (case-insensitive), at most {MAX_BATCH}")
+
+
+# Exactly one of the two lists: each model forbids the other's key.
+BatchRequest = BatchByIds | BatchByNames
 
 
 class BatchEntry(BaseModel):
@@ -77,13 +80,21 @@ class Span(BaseModel):
     end: int
 
 
+def _as_utc(value: datetime) -> datetime:
+    """SQLite keeps no time zone; every time the API stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
 class DatasetInfo(BaseModel):
     assembly: str
     source: str
     coordinates: str
     file_name: str
     sha256: str
-    loaded_at: datetime
+    loaded_at: UtcDatetime
 
 
 class Stats(BaseModel):

@@ -17,6 +17,7 @@ from gene_api.api.formats import negotiate, page_response
 from gene_api.coordinates import ONLY_CHROMOSOME_21, POSITION_EXAMPLE, normalize_chromosome, parse_position
 from gene_api.schemas import (
     GENE_ID_PATTERN,
+    BatchByIds,
     BatchEntry,
     BatchRequest,
     BatchResponse,
@@ -76,16 +77,22 @@ def nearest_genes(
 @router.post("/genes/batch", response_model=BatchResponse)
 def batch_lookup(session: SessionDep, body: BatchRequest) -> BatchResponse:
     """Look up to 1,000 ids or names at once; a name shared by several genes returns all of them."""
-    if body.ids is not None:
+    if isinstance(body, BatchByIds):
         found = genes.genes_by_ids(session, body.ids)
     else:
-        found = genes.genes_by_names(session, body.names or [])
+        found = genes.genes_by_names(session, body.names)
     return BatchResponse(
         results=[
             BatchEntry(query=query, found=bool(hits), genes=[Gene.model_validate(g) for g in hits])
             for query, hits in found.items()
         ]
     )
+
+
+@router.api_route("/genes/batch", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def batch_other_methods() -> None:
+    """Without this, GET /genes/batch would reach /genes/{gene_stable_id} and fail its pattern."""
+    raise HTTPException(status_code=405, detail="use POST for /genes/batch", headers={"Allow": "POST"})
 
 
 @router.get("/genes/by-name/{gene_name}", response_model=Gene, responses=NOT_FOUND)
