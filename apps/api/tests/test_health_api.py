@@ -7,6 +7,7 @@ from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.db import make_engine
 from gene_api.main import create_app
+from gene_api.seed import seed
 
 
 def test_liveness(client):
@@ -27,6 +28,13 @@ def test_not_ready_until_migrated_and_seeded(empty_database_url):
         assert unseeded.status_code == 503
         assert "not seeded" in unseeded.json()["detail"]
         assert client.get("/healthz").status_code == 200
+        not_loaded = client.get("/genes")
+        assert not_loaded.status_code == 503
+        assert "not seeded" in not_loaded.json()["detail"]
+        seed(make_engine(Settings(database_url=empty_database_url)))
+        # The first readiness check after seeding loads the catalogue in this worker.
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/genes").json()["total"] == 1134
 
 
 def test_not_ready_when_the_database_is_unreachable():

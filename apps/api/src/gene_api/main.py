@@ -1,16 +1,22 @@
 """The ASGI application factory, served by gunicorn with uvicorn workers (see gunicorn_conf.py)."""
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from gene_api.api.routes import genes, health, regions, stats
+from gene_api.catalogue import CatalogueHolder
 from gene_api.core.config import Settings, get_settings
 from gene_api.core.errors import install_error_handlers
 from gene_api.core.middleware import RequestContextMiddleware
-from gene_api.db import make_engine, make_sessionmaker
+from gene_api.db import make_engine
 
+log = logging.getLogger("gene_api.main")
 DESCRIPTION = """
 The genes of human chromosome 21 (GRCh38, Ensembl BioMart export, 1,134 genes).
 
@@ -19,19 +25,39 @@ Regions and positions also accept `chr21` and `NC_000021.9`. BED output is 0-bas
 """
 
 
+async def refresh(holder: CatalogueHolder) -> None:
+    """One check, off the event loop; a failed check keeps the last snapshot in service."""
+    try:
+        await asyncio.to_thread(holder.refresh)
+    except SQLAlchemyError as error:
+        log.warning("catalogue refresh failed: %s", getattr(error, "orig", error))
+
+
+async def refresh_forever(holder: CatalogueHolder, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        await refresh(holder)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
+    holder = CatalogueHolder(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await refresh(holder)  # serve from the first request when the database is ready
+        refresher = asyncio.create_task(refresh_forever(holder, settings.catalogue_refresh_seconds))
         yield
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
         engine.dispose()
 
     app = FastAPI(title="Chromosome 21 Gene API", version="3.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.catalogue = holder
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for module in (health, genes, regions, stats):

@@ -3,18 +3,29 @@
 from enum import IntEnum
 from typing import Annotated
 
-from fastapi import Depends, Query
-from sqlalchemy.orm import Session
+from fastapi import Depends, HTTPException, Query, Request
 
 from gene_api.api.formats import OutputFormat
-from gene_api.db import get_session
+from gene_api.catalogue import Catalogue
 
-SessionDep = Annotated[Session, Depends(get_session)]
-# Bounded so that OFFSET stays a small integer on every database.
+
+async def current_catalogue(request: Request) -> Catalogue:
+    catalogue = request.app.state.catalogue.current
+    if catalogue is None:
+        raise HTTPException(
+            status_code=503,
+            detail="the gene catalogue is not loaded yet: the database is unreachable or not seeded",
+        )
+    return catalogue
+
+
+# `async def` although it awaits nothing: FastAPI would run a plain `def` in its thread pool.
+CatalogueDep = Annotated[Catalogue, Depends(current_catalogue)]
+# Bounded so that paging arithmetic stays small.
 PageQuery = Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")]
 PageSizeQuery = Annotated[int, Query(ge=1, le=200, description="genes per page, 1-200")]
-# Free text a user types; NUL is refused because PostgreSQL cannot compare it.
-TextQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
+# Free text a user types.
+TextQuery = Annotated[str | None, Query(max_length=200)]
 
 
 class Strand(IntEnum):
@@ -27,10 +38,12 @@ FormatQuery = Annotated[
     OutputFormat | None,
     Query(alias="format", description="json (default), tsv or bed; else the Accept header decides"),
 ]
+UNAVAILABLE = {503: {"description": "The catalogue is not loaded: database unreachable or not seeded"}}
 LIST_FORMATS = {
     200: {
         "description": "A page of genes, as JSON, TSV or BED (BED is 0-based, half-open).",
         "content": {"text/tab-separated-values": {}, "text/x-bed": {}},
     },
     406: {"description": "The Accept header names no format this endpoint has."},
+    **UNAVAILABLE,
 }

@@ -9,8 +9,9 @@ from enum import StrEnum
 
 from fastapi import HTTPException, Request, Response
 
+from gene_api.catalogue import Page, page_json
 from gene_api.coordinates import BED_CHROMOSOME, to_bed_interval
-from gene_api.schemas import Gene, GenePage
+from gene_api.schemas import Gene
 
 
 class OutputFormat(StrEnum):
@@ -68,17 +69,12 @@ def _bed(genes: list[Gene]) -> str:
     return "".join(lines)
 
 
-def text_response(fmt: OutputFormat, genes: list[Gene], total: int) -> Response:
-    """TSV or BED body of one page; the total count travels in the X-Total-Count header."""
-    body = _tsv(genes) if fmt is OutputFormat.tsv else _bed(genes)
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"X-Total-Count": str(total)})
-
-
 def page_response(
-    fmt: OutputFormat, genes: list, total: int, page: int, page_size: int, message: str | None
-) -> GenePage | Response:
-    """One page of genes in the negotiated format."""
-    items = [Gene.model_validate(gene) for gene in genes]
-    if fmt is not OutputFormat.json:
-        return text_response(fmt, items, total)
-    return GenePage(total=total, page=page, page_size=page_size, items=items, message=message)
+    fmt: OutputFormat, page: Page, number: int, page_size: int, message: str | None
+) -> Response:
+    """One page of genes in the negotiated format. TSV and BED carry the total in X-Total-Count."""
+    if fmt is OutputFormat.json:
+        return Response(page_json(page, number, page_size, message), media_type=MEDIA_TYPES[fmt])
+    genes = [entry.gene for entry in page.entries]
+    body = _tsv(genes) if fmt is OutputFormat.tsv else _bed(genes)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"X-Total-Count": str(page.total)})

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Connections each worker keeps open to PostgreSQL.
     db_pool_size: int = Field(default=5, ge=1, le=100)
+    # How often each worker checks whether `gene-api db seed` loaded new data.
+    catalogue_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
 
 
 @lru_cache

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from gene_api import genes
+from gene_api.catalogue import dataset_version
 from gene_api.core.metrics import metrics_response
 
 router = APIRouter(tags=["operations"])
@@ -23,16 +23,19 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "database unreachable or not seeded"}})
 def readyz(request: Request) -> JSONResponse:
-    """Readiness: the database answers and holds the gene catalogue."""
+    """Readiness: the database answers and holds the gene catalogue, and this worker has loaded it.
+    A plain `def`: the database check runs in the thread pool, never blocking the event loop."""
     try:
-        with request.app.state.sessionmaker() as session:
-            seeded = genes.is_seeded(session)
+        seeded = dataset_version(request.app.state.engine) is not None
     except SQLAlchemyError as error:
         reason = f"database unreachable: {type(error).__name__}"
         return JSONResponse({"status": "unavailable", "detail": reason}, status_code=503)
     if not seeded:
         reason = "database not seeded: run `gene-api db upgrade` and `gene-api db seed`"
         return JSONResponse({"status": "unavailable", "detail": reason}, status_code=503)
+    if request.app.state.catalogue.current is None:
+        # Seeded since the last refresh: load now rather than wait for the next one.
+        request.app.state.catalogue.refresh()
     return JSONResponse({"status": "ready"})
 
 

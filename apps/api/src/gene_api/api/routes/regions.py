@@ -2,19 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 
-from gene_api import genes
 from gene_api.api.deps import (
     LIST_FORMATS,
+    CatalogueDep,
     FormatQuery,
     PageQuery,
     PageSizeQuery,
-    SessionDep,
     StrandQuery,
     TextQuery,
 )
 from gene_api.api.formats import negotiate, page_response
+from gene_api.catalogue import GeneFilter, Page
 from gene_api.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
 from gene_api.schemas import GenePage, Problem
 
@@ -26,9 +26,9 @@ router = APIRouter(tags=["regions"])
     response_model=GenePage,
     responses={**LIST_FORMATS, 400: {"model": Problem, "description": "The region cannot be read"}},
 )
-def genes_in_region(
+async def genes_in_region(
     request: Request,
-    session: SessionDep,
+    catalogue: CatalogueDep,
     region: Annotated[
         str,
         Path(
@@ -42,13 +42,11 @@ def genes_in_region(
     page: PageQuery = 1,
     page_size: PageSizeQuery = 25,
     output: FormatQuery = None,
-):
+) -> Response:
     """Genes overlapping the region (both ends inclusive), ordered by start."""
     fmt = negotiate(request, output)
     interval = parse_region(region)
     if interval.chromosome is None:
-        total, items, message = 0, [], ONLY_CHROMOSOME_21
-    else:
-        filters = genes.GeneFilter(gene_type=gene_type, strand=strand)
-        (total, items), message = genes.genes_in_region(session, interval, filters, page, page_size), None
-    return page_response(fmt, items, total, page, page_size, message)
+        return page_response(fmt, Page(0, []), page, page_size, ONLY_CHROMOSOME_21)
+    found = catalogue.overlapping(interval, GeneFilter(gene_type=gene_type, strand=strand), page, page_size)
+    return page_response(fmt, found, page, page_size, None)
