@@ -1,0 +1,1 @@
+"""Helpers shared by the chart tests and the GitOps tests."""

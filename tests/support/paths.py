@@ -1,0 +1,24 @@
+"""Where the repository, its tools and the CRD schemas are."""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHARTS = REPO / "charts"
+TOOLS_BIN = REPO / ".tools" / "bin"
+HELM3 = TOOLS_BIN / "helm"
+HELM4 = TOOLS_BIN / "helm4"
+CHECKOV = TOOLS_BIN / "checkov"
+# Kubernetes version the manifests are validated for (EKS).
+KUBERNETES_VERSION = "1.33.0"
+
+
+def crd_schemas_dir() -> Path:
+    """The CRD JSON Schemas: $CRD_SCHEMAS_DIR, else ../shared/schemas beside the repository."""
+    folder = Path(os.environ.get("CRD_SCHEMAS_DIR") or REPO.parent / "shared" / "schemas")
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"CRD schemas not found at {folder}: set CRD_SCHEMAS_DIR to a copy of "
+            "datreeio/CRDs-catalog (layout {group}/{kind}_{version}.json)"
+        )
+    return folder

@@ -1,0 +1,48 @@
+"""Strict validation of rendered objects: core kinds with kubernetes-validate, custom
+resources against the CRD JSON Schemas. An object whose kind has no schema fails."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import kubernetes_validate
+
+from tests.support.paths import KUBERNETES_VERSION, crd_schemas_dir
+
+
+@cache
+def _crd_validator(path: Path) -> jsonschema.Draft7Validator:
+    # One validator per schema file: the ApplicationSet schema is 2 MB.
+    return jsonschema.Draft7Validator(json.loads(path.read_text()))
+
+
+def crd_schema_path(obj: dict) -> Path | None:
+    group, _, version = obj["apiVersion"].rpartition("/")
+    if "." not in group or group.endswith(".k8s.io"):
+        return None  # a core kind
+    return crd_schemas_dir() / group / f"{obj['kind'].lower()}_{version}.json"
+
+
+def validation_errors(obj: dict) -> list[str]:
+    """Every reason the object is invalid; empty when it is valid."""
+    where = f"{obj.get('kind')} {obj.get('metadata', {}).get('name')}"
+    schema = crd_schema_path(obj)
+    if schema is not None:
+        if not schema.is_file():
+            return [f"{where}: no schema for {obj['apiVersion']} {obj['kind']} (looked for {schema})"]
+        return [f"{where}: {e.json_path}: {e.message}" for e in _crd_validator(schema).iter_errors(obj)]
+    try:
+        kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+    except kubernetes_validate.SchemaNotFoundError:
+        return [
+            f"{where}: no schema for {obj['apiVersion']} {obj['kind']} in Kubernetes {KUBERNETES_VERSION}"
+        ]
+    except kubernetes_validate.ValidationError as error:
+        return [f"{where}: {'.'.join(map(str, error.path))}: {error.message}"]
+    return []
+
+
+def assert_valid(objects: list[dict]) -> None:
+    errors = [e for obj in objects for e in validation_errors(obj)]
+    assert not errors, "\n".join(errors)

@@ -1,0 +1,165 @@
+"""Contract between the gene-api chart and the gene API it deploys.
+
+The rendered Deployment's command, environment, port and probe paths, and the migration
+Job's commands, are run here against the real API code and PostgreSQL at 127.0.0.1 (a
+throwaway database). The Secret the ExternalSecret would write is injected under the name
+and key the chart maps it from. One deviation from the cluster, for this machine's rules:
+the server listens on 127.0.0.1 instead of the rendered API_HOST=0.0.0.0.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, make_url, select, text
+
+from gene_api.core.config import Settings
+from gene_api.models import Gene
+from tests.support.helm import render_chart
+
+VENV_BIN = Path(sys.executable).parent
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    name = f"gene_api_contract_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """The chart with its defaults, but a port free on this machine."""
+    port = free_port()
+    objects = render_chart(values={"database": {"host": "db.example.internal"}, "app": {"port": port}})
+    return {obj["kind"]: obj for obj in objects}
+
+
+def resolve_env(container: dict, rendered: dict, secrets: dict[tuple[str, str], str]) -> dict[str, str]:
+    """The environment Kubernetes would give the container."""
+    env = {}
+    for source in container.get("envFrom", []):
+        configmap = rendered["ConfigMap"]
+        assert source["configMapRef"]["name"] == configmap["metadata"]["name"]
+        env.update(configmap["data"])
+    for item in container.get("env", []):
+        if "value" in item:
+            env[item["name"]] = item["value"]
+        else:
+            ref = item["valueFrom"]["secretKeyRef"]
+            env[item["name"]] = secrets[(ref["name"], ref["key"])]
+    return env
+
+
+def pod_containers(obj: dict) -> list[dict]:
+    spec = obj["spec"]["template"]["spec"]
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def secret_values(rendered: dict, database_url: str) -> dict[tuple[str, str], str]:
+    """What the ExternalSecret writes: its target Secret, with the keys of its template."""
+    spec = rendered["ExternalSecret"]["spec"]
+    keys = spec["target"]["template"]["data"]
+    assert "DATABASE_URL" in keys
+    return {(spec["target"]["name"], "DATABASE_URL"): database_url} | {
+        (spec["target"]["name"], key): "contract-test-value" for key in keys if key != "DATABASE_URL"
+    }
+
+
+def run_env(env: dict[str, str]) -> dict[str, str]:
+    return {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", **env}
+
+
+def test_chart_sets_only_settings_the_app_reads_and_all_it_needs(rendered):
+    read_by_app = {name.upper() for name in Settings.model_fields}
+    set_by_chart = set()
+    for kind in ("Deployment", "Job"):
+        for container in pod_containers(rendered[kind]):
+            set_by_chart |= {item["name"] for item in container.get("env", [])}
+            if container.get("envFrom"):
+                set_by_chart |= set(rendered["ConfigMap"]["data"])
+    assert set_by_chart <= read_by_app, f"the app reads none of {sorted(set_by_chart - read_by_app)}"
+    required = {name.upper() for name, field in Settings.model_fields.items() if field.is_required()}
+    # DATABASE_URL has a default (SQLite, for `make run`); in a cluster it must always be set.
+    assert required | {"DATABASE_URL"} <= set_by_chart
+
+
+def run_container(container: dict, rendered: dict, database_url: str) -> subprocess.CompletedProcess:
+    env = resolve_env(container, rendered, secret_values(rendered, database_url))
+    return subprocess.run(container["command"], env=run_env(env), capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def migration(rendered, database_url) -> list[subprocess.CompletedProcess]:
+    """The migration Job's containers run in order on the fresh database, as Kubernetes would."""
+    results = []
+    for container in pod_containers(rendered["Job"]):
+        results.append(run_container(container, rendered, database_url))
+        assert results[-1].returncode == 0, f"{container['name']}: {results[-1].stderr}"
+    return results
+
+
+def test_migration_job_migrates_and_seeds_a_fresh_database(rendered, database_url, migration):
+    assert [r.args for r in migration] == [["gene-api", "db", "upgrade"], ["gene-api", "db", "seed"]]
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Gene)) == 1134
+    engine.dispose()
+    # Idempotent: the next sync's hook changes nothing.
+    again = run_container(pod_containers(rendered["Job"])[-1], rendered, database_url)
+    assert "0 inserted, 0 updated, 0 deleted" in again.stdout
+
+
+@pytest.mark.usefixtures("migration")
+def test_deployment_command_answers_every_probe_on_the_rendered_port(rendered, database_url):
+    (container,) = rendered["Deployment"]["spec"]["template"]["spec"]["containers"]
+    env = resolve_env(container, rendered, secret_values(rendered, database_url))
+    env["API_HOST"] = "127.0.0.1"  # this machine's rule: servers listen on loopback only
+    (port,) = [p["containerPort"] for p in container["ports"] if p["name"] == "http"]
+    server = subprocess.Popen(
+        container["command"], env=run_env(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        probes = {
+            name: container[name]["httpGet"] for name in ("startupProbe", "livenessProbe", "readinessProbe")
+        }
+        assert {probe["port"] for probe in probes.values()} == {"http"}
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status != 200:  # the startup probe's job, with a deadline
+            assert server.poll() is None, "the server exited"
+            try:
+                status = httpx.get(
+                    f"http://127.0.0.1:{port}{probes['startupProbe']['path']}", timeout=1
+                ).status_code
+            except httpx.TransportError:
+                time.sleep(0.1)
+        for name, probe in probes.items():
+            assert httpx.get(f"http://127.0.0.1:{port}{probe['path']}").status_code == 200, name
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert (
+            server.wait(
+                timeout=rendered["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+            )
+            == 0
+        )
