@@ -1,0 +1,82 @@
+"""Command line of scripts/render, scripts/diff, scripts/promote and scripts/rollback."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from .appset import ExpansionError
+from .diff import diff_refs
+from .gotemplate import TemplateError
+from .promote import PromotionError, promote, rollback
+from .render import RenderError, render_environment
+from .repo import RepoError
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    names = render_environment(args.env, args.outdir, args.ref, progress=_progress)
+    print(f"render: {len(names)} Applications of {args.env} written to {args.outdir}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    text, _ = diff_refs(args.base, args.head, args.env, progress=_progress)
+    print(text, end="")
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    commit = promote(args.app, args.source, args.target)
+    print(f"promote: committed {commit[:12]}; roll back with: scripts/rollback {args.app} {args.target}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    reverted, commit = rollback(args.app, args.env)
+    print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n")
+    text, _ = diff_refs(f"{commit}~1", commit, args.env, progress=_progress)
+    print(text, end="")
+    auto = "hml syncs it by itself" if args.env == "hml" else f"sync {args.app}-{args.env} from the Argo CD UI or CLI"
+    print(f"\nNext: push this commit; {auto}.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="gitops")
+    commands = root.add_subparsers(required=True, metavar="COMMAND")
+    render = commands.add_parser("render", help="write what Argo CD would apply for ENV into OUTDIR")
+    render.add_argument("env")
+    render.add_argument("outdir", type=Path)
+    render.add_argument("--ref", help="git ref to render (default: the working tree)")
+    render.set_defaults(run=cmd_render)
+    diff = commands.add_parser("diff", help="rendered-manifest diff between two git refs")
+    diff.add_argument("base")
+    diff.add_argument("head")
+    diff.add_argument("env", nargs="?", help="one environment (default: all)")
+    diff.set_defaults(run=cmd_diff)
+    prom = commands.add_parser("promote", help="commit APP's image of one environment into another")
+    prom.add_argument("app")
+    prom.add_argument("--from", dest="source", required=True)
+    prom.add_argument("--to", dest="target", required=True)
+    prom.set_defaults(run=cmd_promote)
+    back = commands.add_parser("rollback", help="git revert the last promotion of APP in ENV")
+    back.add_argument("app")
+    back.add_argument("env")
+    back.set_defaults(run=cmd_rollback)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (PromotionError, RepoError, RenderError, ExpansionError, TemplateError) as error:
+        print(f"{args.run.__name__.removeprefix('cmd_')}: error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The rendered-manifest diff between two git refs, per Application, for a pull request."""
+
+import difflib
+import tempfile
+from pathlib import Path
+
+from .render import render_environment
+from .repo import checkout, environments
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
+    """Markdown: one section per Application that changed. Returns (text, changed count)."""
+    with checkout(head) as repo:
+        envs = [only] if only else environments(repo)
+    sections, changed = [], 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for env in envs:
+            before, after = Path(scratch, "base", env), Path(scratch, "head", env)
+            progress(f"diff: rendering {env} at {base}")
+            render_environment(env, before, base, progress=lambda _: None)
+            progress(f"diff: rendering {env} at {head}")
+            render_environment(env, after, head, progress=lambda _: None)
+            old, new = _files(before), _files(after)
+            apps = sorted({name.split("/")[0] for name in old | new})
+            for app in apps:
+                lines = []
+                for name in sorted(n for n in old | new if n.split("/")[0] == app):
+                    lines += difflib.unified_diff(
+                        old.get(name, "").splitlines(keepends=True),
+                        new.get(name, "").splitlines(keepends=True),
+                        fromfile=f"{base}/{name}" if name in old else "/dev/null",
+                        tofile=f"{head}/{name}" if name in new else "/dev/null",
+                    )
+                if lines:
+                    changed += 1
+                    status = "added" if not any(n.startswith(f"{app}/") for n in old) else (
+                        "removed" if not any(n.startswith(f"{app}/") for n in new) else "changed")
+                    sections.append(f"### {app} ({env}, {status})\n\n```diff\n{''.join(lines)}```\n")
+    header = f"## Rendered manifests: {base} → {head}\n\n"
+    if not sections:
+        return header + f"No Application changes in {', '.join(envs)}.\n", 0
+    return header + f"{changed} Application(s) changed.\n\n" + "\n".join(sections), changed
