@@ -18,4 +18,4 @@ run: setup
 	@scripts/run
 
 test: setup
-	@.venv/bin/python scripts/check
+	@.venv/bin/python scripts/check.py

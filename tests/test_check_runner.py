@@ -1,4 +1,4 @@
-"""`make test` (scripts/check) fails on a broken file and names it."""
+"""`make test` (scripts/check.py) fails on a broken file and names it."""
 
 import shutil
 import subprocess
@@ -15,7 +15,7 @@ def check(tree: Path, *names: str) -> subprocess.CompletedProcess:
     for config in ("pyproject.toml", ".yamllint.yaml"):
         shutil.copy(REPO / config, tree / config)
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "check"), "--root", str(tree), *names],
+        [sys.executable, str(REPO / "scripts" / "check.py"), "--root", str(tree), *names],
         capture_output=True,
         text=True,
         check=False,

@@ -37,9 +37,13 @@ def cmd_promote(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     reverted, commit = rollback(args.app, args.env)
     print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n")
-    text, _ = diff_refs(f"{commit}~1", commit, args.env, progress=_progress)
+    text, _ = diff_refs(f"{commit[:12]}~1", commit[:12], args.env, progress=_progress)
     print(text, end="")
-    auto = "hml syncs it by itself" if args.env == "hml" else f"sync {args.app}-{args.env} from the Argo CD UI or CLI"
+    auto = (
+        "hml syncs it by itself"
+        if args.env == "hml"
+        else f"sync {args.app}-{args.env} from the Argo CD UI or CLI"
+    )
     print(f"\nNext: push this commit; {auto}.")
     return 0
 

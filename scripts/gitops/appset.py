@@ -99,17 +99,25 @@ def generate(generator: dict, context: Context) -> list[dict]:
         return [copy.deepcopy(element) for element in generator["list"].get("elements", [])]
     if kinds == ["clusters"]:
         selector = generator["clusters"].get("selector") or {}
-        params = [cluster_params(s) for s in context.clusters if selector_matches(selector, s["metadata"].get("labels", {}))]
+        params = [
+            cluster_params(s)
+            for s in context.clusters
+            if selector_matches(selector, s["metadata"].get("labels", {}))
+        ]
         if generator["clusters"].get("values"):
             raise ExpansionError("clusters generator values are not supported here")
         return params
     if kinds == ["git"]:
         git = generator["git"]
         if git["repoURL"] not in context.repo_urls:
-            raise ExpansionError(f"git generator reads {git['repoURL']}, not this repository {sorted(context.repo_urls)}")
+            raise ExpansionError(
+                f"git generator reads {git['repoURL']}, not this repository {sorted(context.repo_urls)}"
+            )
         if "files" not in git:
             raise ExpansionError("only the git files generator is supported here")
-        found = [f for pattern in git["files"] for f in sorted(context.repo.glob(pattern["path"])) if f.is_file()]
+        found = [
+            f for pattern in git["files"] for f in sorted(context.repo.glob(pattern["path"])) if f.is_file()
+        ]
         return [git_file_params(f, context.repo) for f in found]
     if kinds == ["matrix"]:
         first, second = generator["matrix"]["generators"]
@@ -178,18 +186,30 @@ def expand(appset: dict, context: Context) -> list[dict]:
     spec = appset["spec"]
     name = appset["metadata"]["name"]
     if not spec.get("goTemplate") or "missingkey=error" not in spec.get("goTemplateOptions", []):
-        raise ExpansionError(f"ApplicationSet {name}: this repository requires goTemplate with missingkey=error")
+        raise ExpansionError(
+            f"ApplicationSet {name}: this repository requires goTemplate with missingkey=error"
+        )
     params_list = [p for generator in spec["generators"] for p in generate(generator, context)]
     templates = render_trees(spec["template"], params_list)
-    patches = render_all([(spec["templatePatch"], p) for p in params_list]) if spec.get("templatePatch") else []
+    patches = (
+        render_all([(spec["templatePatch"], p) for p in params_list]) if spec.get("templatePatch") else []
+    )
     applications = []
     for index, template in enumerate(templates):
         if patches:
             patch = yaml.safe_load(patches[index]) or {}
             template = merge_patch(template, patch)
-        metadata = {**template.get("metadata", {}), "namespace": appset["metadata"].get("namespace", ARGOCD_NAMESPACE)}
+        metadata = {
+            **template.get("metadata", {}),
+            "namespace": appset["metadata"].get("namespace", ARGOCD_NAMESPACE),
+        }
         applications.append(
-            {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": metadata, "spec": template["spec"]}
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Application",
+                "metadata": metadata,
+                "spec": template["spec"],
+            }
         )
     names = [a["metadata"]["name"] for a in applications]
     duplicates = sorted({n for n in names if names.count(n) > 1})

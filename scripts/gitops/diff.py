@@ -37,8 +37,11 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                     )
                 if lines:
                     changed += 1
-                    status = "added" if not any(n.startswith(f"{app}/") for n in old) else (
-                        "removed" if not any(n.startswith(f"{app}/") for n in new) else "changed")
+                    status = (
+                        "added"
+                        if not any(n.startswith(f"{app}/") for n in old)
+                        else ("removed" if not any(n.startswith(f"{app}/") for n in new) else "changed")
+                    )
                     sections.append(f"### {app} ({env}, {status})\n\n```diff\n{''.join(lines)}```\n")
     header = f"## Rendered manifests: {base} → {head}\n\n"
     if not sections:

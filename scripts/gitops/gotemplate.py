@@ -83,8 +83,12 @@ def render_all(jobs: list[tuple[str, dict]]) -> list[str]:
         (chart / "templates").mkdir()
         (chart / "Chart.yaml").write_text(_CHART)
         (chart / "templates" / "jobs.yaml").write_text(_TEMPLATE)
-        (chart / "values.yaml").write_text(json.dumps({"jobs": [{"template": t, "params": p} for t, p in jobs]}))
-        result = subprocess.run([str(HELM), "template", "gotemplate", str(chart)], capture_output=True, text=True)
+        (chart / "values.yaml").write_text(
+            json.dumps({"jobs": [{"template": t, "params": p} for t, p in jobs]})
+        )
+        result = subprocess.run(
+            [str(HELM), "template", "gotemplate", str(chart)], capture_output=True, text=True
+        )
     if result.returncode != 0:
         raise TemplateError(result.stderr.strip())
     encoded = re.findall(r'result: "([A-Za-z0-9+/=]*)"', result.stdout)

@@ -96,7 +96,11 @@ def last_promotion(app: str, env: str, repo: Path = REPO) -> str:
     reverted = set(re.findall(r"This reverts commit ([0-9a-f]{40})", log))
     for entry in log.split("\x1e"):
         sha, _, body = entry.strip().partition("\x00")
-        if f"Promoted-App: {app}\n" in body + "\n" and f"Promoted-To: {env}\n" in body + "\n" and sha not in reverted:
+        if (
+            f"Promoted-App: {app}\n" in body + "\n"
+            and f"Promoted-To: {env}\n" in body + "\n"
+            and sha not in reverted
+        ):
             return sha
     raise PromotionError(f"no promotion of {app} to {env} left to roll back")
 

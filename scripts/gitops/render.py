@@ -43,8 +43,14 @@ def _escape(value: str) -> str:
 def _helm_template(app: dict, source: dict, chart: Path, refs: dict[str, Path], scratch: Path) -> str:
     name = app["metadata"]["name"]
     helm = source.get("helm", {})
-    command = [str(HELM), "template", helm.get("releaseName", name), str(chart),
-               "--namespace", app["spec"]["destination"]["namespace"]]
+    command = [
+        str(HELM),
+        "template",
+        helm.get("releaseName", name),
+        str(chart),
+        "--namespace",
+        app["spec"]["destination"]["namespace"],
+    ]
     for value_file in helm.get("valueFiles", []):
         command += ["--values", str(_values_file(value_file, chart, refs, name))]
     if helm.get("valuesObject"):
@@ -68,15 +74,21 @@ def _cached_chart(source: dict) -> Path | None:
 
 def _upstream_note(app: dict, source: dict, refs: dict[str, Path], repo: Path) -> str:
     helm = source.get("helm", {})
-    files = [str(_values_file(f, repo, refs, app["metadata"]["name"]).relative_to(repo)) for f in helm.get("valueFiles", [])]
+    files = [
+        str(_values_file(f, repo, refs, app["metadata"]["name"]).relative_to(repo))
+        for f in helm.get("valueFiles", [])
+    ]
     return (
         f"# {app['metadata']['name']}: upstream chart, not rendered\n\n"
         "The chart is not in the local helm cache, so it was not rendered offline.\n\n"
-        f"- chart: `{source['chart']}`\n- repository: `{source['repoURL']}`\n- version: `{source['targetRevision']}`\n"
+        f"- chart: `{source['chart']}`\n"
+        f"- repository: `{source['repoURL']}`\n"
+        f"- version: `{source['targetRevision']}`\n"
         f"- release: `{helm.get('releaseName', app['metadata']['name'])}` in namespace "
         f"`{app['spec']['destination']['namespace']}`\n"
         f"- values files: {', '.join(f'`{f}`' for f in files) or 'none'}\n\n"
-        f"Values from the cluster secret (valuesObject):\n\n```yaml\n{dump(helm.get('valuesObject') or {})}```\n"
+        "Values from the cluster secret (valuesObject):\n\n"
+        f"```yaml\n{dump(helm.get('valuesObject') or {})}```\n"
     )
 
 

@@ -57,5 +57,10 @@ def context_for(environment: str, repo: Path) -> Context:
 
 
 def applicationsets(repo: Path) -> list[dict]:
-    docs = [d for f in sorted((repo / APPLICATIONSETS).glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+    docs = [
+        d
+        for f in sorted((repo / APPLICATIONSETS).glob("*.yaml"))
+        for d in yaml.safe_load_all(f.read_text())
+        if d
+    ]
     return [d for d in docs if d["kind"] == "ApplicationSet"]

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run every check of the repository and print one summary: `make test` calls this.
 
-    scripts/check                 all checks
-    scripts/check yamllint ruff   only these
-    scripts/check --root DIR      lint another tree (the tests use this on broken files)
+    scripts/check.py                 all checks
+    scripts/check.py yamllint ruff   only these
+    scripts/check.py --root DIR      lint another tree (the tests use this on broken files)
 
 Run with the workspace's Python (.venv/bin/python); the tools it calls live in
 .venv/bin (locked in uv.lock) and .tools/bin (scripts/bootstrap-tools).
@@ -36,7 +36,9 @@ def repo_files(root: Path) -> list[Path]:
     """Files git knows of or would add (tracked and untracked, not ignored)."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, check=True,
+        cwd=root,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return sorted({root / name for name in out.split("\0") if name and (root / name).is_file()})
 
@@ -78,7 +80,9 @@ def terraform_fmt(root: Path) -> list[str] | None:
 
 CHECKS = [
     Check("ruff", "Python lint", lambda root: [tool("ruff"), "check", "."]),
-    Check("ruff-format", "Python formatting", lambda root: [tool("ruff"), "format", "--check", "--diff", "."]),
+    Check(
+        "ruff-format", "Python formatting", lambda root: [tool("ruff"), "format", "--check", "--diff", "."]
+    ),
     Check(
         "yamllint",
         "YAML files",
@@ -90,7 +94,9 @@ CHECKS = [
     Check(
         "shellcheck",
         "shell scripts",
-        lambda root: with_files([tool("shellcheck"), "--external-sources"], files_matching(root, is_shell_script)),
+        lambda root: with_files(
+            [tool("shellcheck"), "--external-sources"], files_matching(root, is_shell_script)
+        ),
     ),
     Check(
         "hadolint",
@@ -106,7 +112,9 @@ CHECKS = [
         ),
     ),
     Check("terraform-fmt", "Terraform formatting", terraform_fmt),
-    Check("pytest", "unit, integration, chart and GitOps tests", lambda root: [sys.executable, "-m", "pytest"]),
+    Check(
+        "pytest", "unit, integration, chart and GitOps tests", lambda root: [sys.executable, "-m", "pytest"]
+    ),
 ]
 
 
@@ -119,7 +127,10 @@ def run(check: Check, root: Path) -> tuple[str, float]:
         return "FAILED (tool missing)", time.monotonic() - started
     if command is None:
         return "passed (nothing to check)", time.monotonic() - started
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{REPO / '.tools' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{REPO / '.tools' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+    }
     # Without bytecode caches every run recompiles pytest's plugins (about 8 s here).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     code = subprocess.run(command, cwd=root, env=env).returncode
@@ -133,12 +144,16 @@ def run(check: Check, root: Path) -> tuple[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("only", nargs="*", metavar="CHECK", help=f"any of: {', '.join(c.name for c in CHECKS)}")
+    parser.add_argument(
+        "only", nargs="*", metavar="CHECK", help=f"any of: {', '.join(c.name for c in CHECKS)}"
+    )
     parser.add_argument("--root", type=Path, default=REPO, help="tree to check (default: this repository)")
     args = parser.parse_args()
     unknown = set(args.only) - {c.name for c in CHECKS}
     if unknown:
-        parser.error(f"unknown check {', '.join(sorted(unknown))}; choose from {', '.join(c.name for c in CHECKS)}")
+        parser.error(
+            f"unknown check {', '.join(sorted(unknown))}; choose from {', '.join(c.name for c in CHECKS)}"
+        )
     chosen = [c for c in CHECKS if not args.only or c.name in args.only]
     results = []
     for number, check in enumerate(chosen, 1):
@@ -148,7 +163,10 @@ def main() -> int:
     for check, status, seconds in results:
         print(f"  {check.name:<14} {status:<28} {seconds:7.1f}s")
     failed = [check.name for check, status, _ in results if status.startswith("FAILED")]
-    print(f"checks: {len(results) - len(failed)} passed, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
+    print(
+        f"checks: {len(results) - len(failed)} passed, {len(failed)} failed"
+        + (f": {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

@@ -1,0 +1,45 @@
+"""environments/: every app has its values in every environment, with one image line."""
+
+import gitops.promote as promote
+import pytest
+import yaml
+
+from tests.support.gitops import applicationsets, environments
+from tests.support.paths import REPO
+
+ENVS = environments(REPO)
+
+
+def listed_apps() -> list[str]:
+    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "apps")
+    return [e["app"] for e in appset["spec"]["generators"][0]["matrix"]["generators"][1]["list"]["elements"]]
+
+
+def test_environment_folders_match_the_cluster_secrets():
+    assert sorted(p.parent.name for p in (REPO / "environments").glob("*/env.yaml")) == ENVS
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("app", listed_apps())
+def test_each_app_has_one_image_line_per_environment(env, app):
+    line = promote.image_line(promote.values_file(REPO, env, app))
+    assert line.key in ("tag", "digest")
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_sync_policy_and_public_names(env):
+    settings = yaml.safe_load((REPO / "environments" / env / "env.yaml").read_text())["environment"]
+    assert settings["syncPolicy"] == ("automated" if env == "hml" else "manual")
+    for app in listed_apps():
+        values = yaml.safe_load((REPO / "environments" / env / "apps" / f"{app}.yaml").read_text())
+        host = values.get("ingress", {}).get("host")
+        assert host is None or host.endswith("." + settings["domain"])
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_addon_has_its_values_file(env):
+    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "addons")
+    addons = [
+        e["addon"] for e in appset["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
+    ]
+    assert sorted(p.stem for p in (REPO / "environments" / env / "addons").glob("*.yaml")) == sorted(addons)

@@ -1,0 +1,121 @@
+"""Promotion is one commit of one line; rollback is its `git revert`, after which prod
+renders byte-identically to before the promotion."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitops import git, repository_copy, run_script
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_tag(repo: Path, env: str, tag: str) -> None:
+    path = repo / "environments" / env / "apps" / "gene-api.yaml"
+    path.write_text(re.sub(r"(?m)^  tag: .*$", f'  tag: "{tag}"', path.read_text()))
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return repository_copy(tmp_path / "repo")
+
+
+def test_promote_then_rollback_round_trips(repo, tmp_path):
+    first = tmp_path / "first"
+    assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
+    set_tag(repo, "hml", "0.2.0")
+    git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
+
+    promoted = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    assert promoted.returncode == 0, promoted.stderr
+    assert git(repo, "show", "--numstat", "--format=", "HEAD").split() == [
+        "1",
+        "1",
+        "environments/prod/apps/gene-api.yaml",
+    ]
+    message = git(repo, "log", "-1", "--format=%s", "HEAD").strip()
+    assert message == 'promote gene-api to prod: tag "0.1.0" -> tag "0.2.0" (from hml)'.replace('"', "")
+
+    after = tmp_path / "after"
+    assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
+    assert tree(after) != tree(first)
+    assert b"gene-api:0.2.0" in (after / "gene-api-prod" / "manifests.yaml").read_bytes()
+
+    rolled = run_script("rollback", "gene-api", "prod", cwd=repo)
+    assert rolled.returncode == 0, rolled.stderr
+    assert "### gene-api-prod (prod, changed)" in rolled.stdout
+    assert "sync gene-api-prod from the Argo CD UI or CLI" in rolled.stdout
+    assert git(repo, "log", "-1", "--format=%s").startswith('Revert "promote gene-api to prod')
+
+    final = tmp_path / "final"
+    assert run_script("render", "prod", str(final), cwd=repo).returncode == 0
+    assert tree(final) == tree(first)
+
+
+def test_diff_shows_only_the_promoted_application(repo):
+    set_tag(repo, "hml", "0.3.0")
+    git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.3.0")
+    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    diff = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
+    assert diff.returncode == 0, diff.stderr
+    assert "1 Application(s) changed." in diff.stdout
+    assert "### gene-api-prod (prod, changed)" in diff.stdout
+    assert (
+        "-          image: 222222222222.dkr.ecr.eu-west-1.amazonaws.com/chr21/gene-api:0.1.0" in diff.stdout
+    )
+    assert (
+        "+          image: 222222222222.dkr.ecr.eu-west-1.amazonaws.com/chr21/gene-api:0.3.0" in diff.stdout
+    )
+    unchanged = run_script("diff", "HEAD", "HEAD", "hml", cwd=repo)
+    assert "No Application changes in hml." in unchanged.stdout
+
+
+def test_a_second_rollback_reverts_the_promotion_before(repo):
+    for tag in ("0.2.0", "0.3.0"):
+        set_tag(repo, "hml", tag)
+        git(repo, "commit", "--quiet", "-am", f"hml runs {tag}")
+        assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    for expected in ("0.2.0", "0.1.0"):
+        assert run_script("rollback", "gene-api", "prod", cwd=repo).returncode == 0
+        assert f'tag: "{expected}"' in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
+    nothing = run_script("rollback", "gene-api", "prod", cwd=repo)
+    assert nothing.returncode == 1
+    assert "no promotion of gene-api to prod left to roll back" in nothing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["gene-api", "--from", "hml", "--to", "prod"], "already runs tag 0.1.0: nothing to promote"),
+        (["web", "--from", "hml", "--to", "prod"], "unknown app 'web' in hml; known: gene-api"),
+        (["gene-api", "--from", "hml", "--to", "staging"], "unknown environment 'staging'; known: hml, prod"),
+        (["gene-api", "--from", "prod", "--to", "prod"], "--from and --to name the same environment"),
+    ],
+)
+def test_promote_refuses_with_a_clear_message(repo, args, says):
+    before = git(repo, "rev-parse", "HEAD")
+    result = run_script("promote", *args, cwd=repo)
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == before
+
+
+def test_promote_refuses_a_dirty_tree(repo):
+    set_tag(repo, "hml", "0.2.0")
+    result = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert "uncommitted changes" in result.stderr
+
+
+def test_promoting_a_digest_replaces_the_tag_line(repo):
+    path = repo / "environments" / "hml" / "apps" / "gene-api.yaml"
+    digest = "sha256:" + "b" * 64
+    path.write_text(path.read_text().replace('tag: "0.1.0"', f"digest: {digest}"))
+    git(repo, "commit", "--quiet", "-am", "hml runs a digest")
+    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    assert git(repo, "show", "--numstat", "--format=", "HEAD").split()[:2] == ["1", "1"]
+    assert f"  digest: {digest}\n" in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()

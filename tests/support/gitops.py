@@ -1,0 +1,52 @@
+"""The GitOps tooling (scripts/gitops) for tests: import it and run its commands."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.paths import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+
+from gitops.appset import expand
+from gitops.repo import applicationsets, context_for, environments
+
+__all__ = ["applications", "applicationsets", "context_for", "environments", "expand", "run_script"]
+
+
+def applications(environment: str, repo: Path = REPO) -> list[dict]:
+    """Every Application the ApplicationSets generate for an environment."""
+    context = context_for(environment, repo)
+    return [app for appset in applicationsets(repo) for app in expand(appset, context)]
+
+
+def run_script(name: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(cwd / "scripts" / name), *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def repository_copy(destination: Path) -> Path:
+    """A new git repository holding this working tree's files (tracked and untracked, not
+    ignored) in one commit, with this checkout's tools: promotions happen there."""
+    files = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        source, target = REPO / name, destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        elif source.is_file():
+            target.write_bytes(source.read_bytes())
+            target.chmod(source.stat().st_mode)
+    for tools in (".venv", ".tools"):
+        (destination / tools).symlink_to(REPO / tools)
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    git(destination, "config", "user.email", "ci@chr21.example.org")
+    git(destination, "config", "user.name", "chr21 CI")
+    git(destination, "add", "--all")
+    git(destination, "commit", "--quiet", "-m", "snapshot of the working tree")
+    return destination
