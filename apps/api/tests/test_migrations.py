@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from gene_api import migrate
 from gene_api.core.config import Settings
@@ -22,3 +23,15 @@ def test_migrations_match_models(empty_database_url):
     engine.dispose()
     assert differences == []
     assert migrate.current_revision(engine) == "0001"
+
+
+@pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_newer_schema_is_left_alone_after_a_rollback(empty_database_url):
+    """After a rollback the older image's PreSync Job meets a newer schema: it succeeds, changing nothing."""
+    engine = make_engine(Settings(database_url=empty_database_url))
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed0002'"))
+    assert "newer than this release's 0001: left as it is" in migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "f00dfeed0002"
+    engine.dispose()

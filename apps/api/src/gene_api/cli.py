@@ -36,9 +36,7 @@ def _engine():
 def db_upgrade(args: argparse.Namespace) -> None:
     from gene_api import migrate
 
-    engine = _engine()
-    migrate.upgrade(engine)
-    print(f"gene-api: database at revision {migrate.current_revision(engine)}")
+    print(f"gene-api: {migrate.upgrade(_engine())}")
 
 
 def db_seed(args: argparse.Namespace) -> None:

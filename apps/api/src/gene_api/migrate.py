@@ -2,6 +2,8 @@
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 
@@ -12,15 +14,28 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
 def current_revision(engine: Engine) -> str | None:
-    from alembic.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Migrate to `revision`; returns what happened, in one line.
+
+    A database already at a revision this code does not know was migrated by a newer
+    release: after a rollback the older image's PreSync Job must leave it alone (and
+    succeed), since migrations are kept additive for exactly this case."""
+    config = alembic_config(engine)
+    current = current_revision(engine)
+    scripts = ScriptDirectory.from_config(config)
+    if current is not None and not _known(scripts, current):
+        head = scripts.get_current_head()
+        return f"database at revision {current}, newer than this release's {head}: left as it is"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return f"database at revision {current_revision(engine)}"
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    return revision in {script.revision for script in scripts.walk_revisions()}
