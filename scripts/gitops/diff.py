@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .render import render_environment
-from .repo import checkout, environments
+from .repo import RepoError, checkout, environments
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -14,16 +14,24 @@ def _files(root: Path) -> dict[str, str]:
 
 def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
     """Markdown: one section per Application that changed. Returns (text, changed count)."""
-    with checkout(head) as repo:
-        envs = [only] if only else environments(repo)
+    known = {}
+    for ref in (base, head):
+        with checkout(ref) as repo:
+            known[ref] = environments(repo)
+    envs = sorted(set(known[base]) | set(known[head]))
+    if only:
+        if only not in envs:
+            raise RepoError(f"unknown environment {only!r}; known: {', '.join(envs)}")
+        envs = [only]
     sections, changed = [], 0
     with tempfile.TemporaryDirectory() as scratch:
         for env in envs:
             before, after = Path(scratch, "base", env), Path(scratch, "head", env)
-            progress(f"diff: rendering {env} at {base}")
-            render_environment(env, before, base, progress=lambda _: None)
-            progress(f"diff: rendering {env} at {head}")
-            render_environment(env, after, head, progress=lambda _: None)
+            for ref, out in ((base, before), (head, after)):
+                out.mkdir(parents=True)
+                if env in known[ref]:  # an environment new at one side renders as nothing there
+                    progress(f"diff: rendering {env} at {ref}")
+                    render_environment(env, out, ref, progress=lambda _: None)
             old, new = _files(before), _files(after)
             apps = sorted({name.split("/")[0] for name in old | new})
             for app in apps:

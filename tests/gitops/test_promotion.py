@@ -119,3 +119,18 @@ def test_promoting_a_digest_replaces_the_tag_line(repo):
     assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split()[:2] == ["1", "1"]
     assert f"  digest: {digest}\n" in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
+
+
+def test_diff_of_an_unknown_environment_is_refused(repo):
+    result = run_script("diff", "HEAD", "HEAD", "staging", cwd=repo)
+    assert result.returncode == 1
+    assert "unknown environment 'staging'; known: hml, prod" in result.stderr
+
+
+def test_diff_against_a_ref_before_the_environments_existed_shows_them_added(repo):
+    (repo / "argocd" / "cluster-secrets" / "prod.yaml").unlink()
+    git(repo, "commit", "--quiet", "-am", "prod not yet bootstrapped")
+    git(repo, "revert", "--no-edit", "HEAD")
+    result = run_script("diff", "HEAD~1", "HEAD", "prod", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "### gene-api-prod (prod, added)" in result.stdout
