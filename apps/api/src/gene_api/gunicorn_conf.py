@@ -20,6 +20,9 @@ worker_class = "uvicorn_worker.UvicornWorker"
 graceful_timeout = settings.graceful_timeout
 timeout = 60
 keepalive = 5
+# Each worker gets its own listening socket (SO_REUSEPORT): the kernel spreads connections
+# evenly, where a shared socket lets one worker take most of them.
+reuse_port = True
 logconfig_dict = logging_config(settings.log_level)
 # The root filesystem is read-only in the cluster; heartbeat files go to the /tmp emptyDir.
 worker_tmp_dir = tempfile.gettempdir()
