@@ -35,6 +35,9 @@ def test_tsv_has_a_header_and_every_field(client):
         ("text/tab-separated-values", "text/tab-separated-values"),
         ("text/x-bed", "text/x-bed"),
         ("text/html, text/x-bed;q=0.9", "text/x-bed"),
+        ("application/json;q=0.2, text/x-bed", "text/x-bed"),
+        ("text/tab-separated-values;q=0.5, text/x-bed;q=0.8", "text/x-bed"),
+        ("text/x-bed;q=0, */*", "application/json"),
         ("*/*", "application/json"),
         ("application/json", "application/json"),
     ],
@@ -53,6 +56,10 @@ def test_unknown_format_is_422_naming_the_choices(client):
     assert response.status_code == 422
     assert "json" in response.text
     assert "bed" in response.text
+
+
+def test_a_type_refused_with_q_zero_is_not_chosen(client):
+    assert client.get("/genes", headers={"Accept": "text/x-bed;q=0"}).status_code == 406
 
 
 def test_unanswerable_accept_is_406(client):

@@ -31,6 +31,9 @@ async def refresh(holder: CatalogueHolder) -> None:
         await asyncio.to_thread(holder.refresh)
     except SQLAlchemyError as error:
         log.warning("catalogue refresh failed: %s", getattr(error, "orig", error))
+    except Exception:
+        # Whatever else goes wrong, the refresher must live on to try again.
+        log.exception("catalogue refresh failed")
 
 
 async def refresh_forever(holder: CatalogueHolder, every: float) -> None:

@@ -29,15 +29,32 @@ _BY_MEDIA_TYPE = {media_type: fmt for fmt, media_type in MEDIA_TYPES.items()}
 TSV_COLUMNS = list(Gene.model_fields)
 
 
+def _accepted(accept: str) -> list[str]:
+    """Media types of an Accept header, most preferred first (q-values; q=0 means never)."""
+    ranked = []
+    for position, item in enumerate(accept.split(",")):
+        media_type, *parameters = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media_type and quality > 0:
+            ranked.append((-quality, position, media_type.lower()))
+    return [media_type for _, _, media_type in sorted(ranked)]
+
+
 def negotiate(request: Request, requested: OutputFormat | None) -> OutputFormat:
     if requested is not None:
         return requested
     accept = request.headers.get("accept", "")
     if not accept.strip():
         return OutputFormat.json
-    for item in accept.split(","):
-        media_type = item.split(";")[0].strip().lower()
-        if media_type in ("*/*", "application/*", "application/json"):
+    for media_type in _accepted(accept):
+        if media_type in ("*/*", "application/*"):
             return OutputFormat.json
         if media_type in _BY_MEDIA_TYPE:
             return _BY_MEDIA_TYPE[media_type]
