@@ -163,3 +163,14 @@ def test_deployment_command_answers_every_probe_on_the_rendered_port(rendered, d
             )
             == 0
         )
+
+
+def test_chart_defaults_are_the_apps_defaults():
+    """One default per setting: the chart's values.yaml may not drift from the app's Settings."""
+    objects = render_chart(values={"database": {"host": "db.example.internal"}})
+    data = next(o for o in objects if o["kind"] == "ConfigMap")["data"]
+    assert data.pop("API_HOST") == "0.0.0.0"  # the one deliberate difference: a pod listens on all interfaces
+    as_the_app_reads_them = Settings.model_validate({name.lower(): value for name, value in data.items()})
+    for name in data:
+        field = name.lower()
+        assert getattr(as_the_app_reads_them, field) == Settings.model_fields[field].default, name
