@@ -73,6 +73,11 @@ class Page:
     entries: list[Entry]
 
 
+def version_of(info: DatasetInfo) -> str:
+    """What identifies a load of the data: a new seed of the same file changes it too."""
+    return f"{info.sha256}@{info.loaded_at.isoformat()}"
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """An immutable snapshot; entries are ordered by (start, stable id)."""
@@ -93,7 +98,7 @@ class Catalogue:
             if entry.name_lower:
                 by_name.setdefault(entry.name_lower, []).append(entry)
         return cls(
-            version=f"{info.sha256}@{info.loaded_at.isoformat()}",
+            version=version_of(info),
             entries=entries,
             info=info,
             starts=[e.gene.gene_start for e in entries],
@@ -204,8 +209,7 @@ class CatalogueHolder:
             info = dataset_version(self.engine)
             if info is None:
                 return False
-            version = f"{info.sha256}@{info.loaded_at.isoformat()}"
-            if self.current is not None and self.current.version == version:
+            if self.current is not None and self.current.version == version_of(info):
                 return False
             self.current = load(self.engine, info)
             log.info("catalogue loaded", extra={"genes": len(self.current.entries), "sha256": info.sha256})
