@@ -9,10 +9,8 @@ the server listens on 127.0.0.1 instead of the rendered API_HOST=0.0.0.0.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -23,15 +21,10 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from gene_api.core.config import Settings
 from gene_api.models import Gene
 from tests.support.helm import render_chart
+from tests.support.servers import free_port, wait_until_ok
 
 VENV_BIN = Path(sys.executable).parent
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -143,16 +136,9 @@ def test_deployment_command_answers_every_probe_on_the_rendered_port(rendered, d
             name: container[name]["httpGet"] for name in ("startupProbe", "livenessProbe", "readinessProbe")
         }
         assert {probe["port"] for probe in probes.values()} == {"http"}
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and status != 200:  # the startup probe's job, with a deadline
-            assert server.poll() is None, "the server exited"
-            try:
-                status = httpx.get(
-                    f"http://127.0.0.1:{port}{probes['startupProbe']['path']}", timeout=1
-                ).status_code
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_ok(
+            f"http://127.0.0.1:{port}{probes['startupProbe']['path']}", server
+        )  # the startup probe's job
         for name, probe in probes.items():
             assert httpx.get(f"http://127.0.0.1:{port}{probe['path']}").status_code == 200, name
     finally:

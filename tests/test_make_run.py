@@ -3,19 +3,12 @@ process's lines prefixed, and Ctrl-C stopping every process it started."""
 
 import os
 import signal
-import socket
 import subprocess
-import time
 
 import httpx
 
 from tests.support.paths import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.servers import free_port, wait_until_ok
 
 
 def test_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path):
@@ -29,15 +22,7 @@ def test_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path):
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C would reach
     )
     try:
-        deadline = time.monotonic() + 90
-        ready = False
-        while time.monotonic() < deadline and not ready:  # polling a condition, with a deadline
-            assert run.poll() is None, run.stdout.read().decode()
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert ready, "the API did not become ready"
+        wait_until_ok(f"http://127.0.0.1:{port}/readyz", run, timeout=90)
         assert (
             httpx.get(f"http://127.0.0.1:{port}/genes/by-name/APP").json()["gene_stable_id"]
             == "ENSG00000142192"

@@ -5,33 +5,14 @@ stops cleanly on SIGTERM as Kubernetes sends it."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_ready(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"server exited with {server.returncode}"
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)  # polling a condition, with a deadline
-    pytest.fail(f"{url} not ready after {timeout} s")
+from tests.support.servers import free_port, wait_until_ok
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +28,7 @@ def server(seeded_url: str) -> Iterator[tuple[str, subprocess.Popen]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(f"{base}/readyz", process)
+        wait_until_ok(f"{base}/readyz", process)
         yield base, process
     finally:
         if process.poll() is None:
