@@ -11,32 +11,26 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import create_engine, func, select
 
 from gene_api.core.config import Settings
 from gene_api.models import Gene
+from tests.support.databases import ThrowawayDatabases
 from tests.support.helm import render_chart
 from tests.support.servers import free_port, wait_until_ok
 
 VENV_BIN = Path(sys.executable).parent
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="module")
-def database_url():
-    name = f"gene_api_contract_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def database_url(tmp_path_factory):
+    databases = ThrowawayDatabases(tmp_path_factory.mktemp("databases"))
+    yield databases.new("postgresql")
+    databases.drop_all()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,6 @@ MAX_BATCH = 1000
 
 
 class Gene(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     gene_stable_id: str = Field(examples=["ENSG00000142192"])
     gene_name: str | None = Field(examples=["APP"])
     gene_description: str | None
