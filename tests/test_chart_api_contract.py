@@ -21,7 +21,7 @@ from gene_api.core.config import Settings
 from gene_api.models import Gene
 from tests.support.databases import ThrowawayDatabases
 from tests.support.helm import render_chart
-from tests.support.servers import free_port, wait_until_ok
+from tests.support.servers import free_port, running
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -35,9 +35,9 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rendered():
-    """The chart with its defaults, but a port free on this machine."""
-    port = free_port()
-    objects = render_chart(values={"database": {"host": "db.example.internal"}, "app": {"port": port}})
+    """The chart with its defaults, but ports free on this machine."""
+    ports = {"port": free_port(), "metricsPort": free_port()}
+    objects = render_chart(values={"database": {"host": "db.example.internal"}, "app": ports})
     return {obj["kind"]: obj for obj in objects}
 
 
@@ -121,28 +121,23 @@ def test_deployment_command_answers_every_probe_on_the_rendered_port(rendered, d
     (container,) = rendered["Deployment"]["spec"]["template"]["spec"]["containers"]
     env = resolve_env(container, rendered, secret_values(rendered, database_url))
     env["API_HOST"] = "127.0.0.1"  # this machine's rule: servers listen on loopback only
-    (port,) = [p["containerPort"] for p in container["ports"] if p["name"] == "http"]
-    server = subprocess.Popen(
-        container["command"], env=run_env(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        probes = {
-            name: container[name]["httpGet"] for name in ("startupProbe", "livenessProbe", "readinessProbe")
-        }
-        assert {probe["port"] for probe in probes.values()} == {"http"}
-        wait_until_ok(
-            f"http://127.0.0.1:{port}{probes['startupProbe']['path']}", server
-        )  # the startup probe's job
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    probes = {
+        name: container[name]["httpGet"] for name in ("startupProbe", "livenessProbe", "readinessProbe")
+    }
+    assert {probe["port"] for probe in probes.values()} == {"http"}
+    startup = f"http://127.0.0.1:{ports['http']}{probes['startupProbe']['path']}"
+    with running(container["command"], run_env(env), startup) as server:  # the startup probe's job
         for name, probe in probes.items():
-            assert httpx.get(f"http://127.0.0.1:{port}{probe['path']}").status_code == 200, name
-    finally:
+            assert httpx.get(f"http://127.0.0.1:{ports['http']}{probe['path']}").status_code == 200, name
+        # What the ServiceMonitor scrapes: the container port named "metrics", path /metrics.
+        metrics = httpx.get(f"http://127.0.0.1:{ports['metrics']}/metrics")
+        assert metrics.status_code == 200
+        assert 'http_requests_total{method="GET",route="/readyz",status="2xx"}' in metrics.text
+        assert httpx.get(f"http://127.0.0.1:{ports['http']}/metrics").status_code == 404
         server.send_signal(signal.SIGTERM)
-        assert (
-            server.wait(
-                timeout=rendered["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
-            )
-            == 0
-        )
+        grace = rendered["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        assert server.wait(timeout=grace) == 0
 
 
 def test_chart_defaults_are_the_apps_defaults():

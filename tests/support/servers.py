@@ -1,8 +1,13 @@
-"""Servers the tests start on loopback: a free port, and waiting until one answers."""
+"""Servers the tests start on loopback: a free port, starting one and waiting until it
+answers, and stopping it with every process it started."""
 
+import os
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -26,3 +31,21 @@ def wait_until_ok(url: str, process: subprocess.Popen, timeout: float = 60) -> N
             pass
         time.sleep(0.1)  # polling a condition, with a deadline
     pytest.fail(f"{url} did not answer 200 within {timeout} s")
+
+
+@contextmanager
+def running(argv: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen]:
+    """A server in its own process group, ready; at the end the whole group is killed, so no
+    worker outlives its master. Its output is collected in `process.stdout` (a pipe)."""
+    process = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        wait_until_ok(ready_url, process)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # the master is gone; make sure no worker of it is left
+            subprocess.run(["pkill", "-KILL", "-g", str(process.pid)], check=False)
+        process.wait()

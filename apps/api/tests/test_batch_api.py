@@ -44,3 +44,13 @@ def test_malformed_bodies_are_422(client, body):
 def test_non_json_body_is_4xx(client):
     response = client.post("/genes/batch", content=b"ids=APP", headers={"content-type": "text/plain"})
     assert 400 <= response.status_code < 500
+
+
+def test_repeated_queries_each_get_their_result_in_order(client):
+    ids = ["ENSG00000142192", "ENSG99999999999", "ENSG00000142192", "ENSG00000142192"]
+    results = client.post("/genes/batch", json={"ids": ids}).json()["results"]
+    assert [r["query"] for r in results] == ids
+    assert [r["found"] for r in results] == [True, False, True, True]
+    names = client.post("/genes/batch", json={"names": ["APP", "app", "APP"]}).json()["results"]
+    assert [r["query"] for r in names] == ["APP", "app", "APP"]
+    assert all(r["genes"][0]["gene_stable_id"] == "ENSG00000142192" for r in names)

@@ -58,6 +58,12 @@ def test_region_on_another_chromosome_is_kept_without_a_name():
         ("25880535-26171128", "not of the form"),
         (f"21:1-{CHROMOSOME_LENGTH + 1}", "beyond the end of chromosome 21"),
         ("", "not of the form"),
+        ("21:1,,000-2000", "not of the form"),
+        ("21:1,00-2000", "not of the form"),
+        ("21:,100-2000", "not of the form"),
+        ("21:100,-2000", "not of the form"),
+        ("21:1-" + "9" * 13, "not of the form"),
+        ("21:1-" + "9" * 5000, "not of the form"),
     ],
 )
 def test_bad_regions_say_what_is_wrong(text, says):

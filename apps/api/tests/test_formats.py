@@ -71,3 +71,24 @@ def test_unanswerable_accept_is_406(client):
 def test_empty_result_as_bed_is_empty(client):
     response = client.get("/regions/chr22:1-100/genes?format=bed")
     assert (response.status_code, response.text) == (200, "")
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "bed"])
+def test_exports_hold_every_matching_gene_not_a_page(client, genes_in_file, fmt):
+    response = client.get("/regions/21:1-46709983/genes", params={"format": fmt})
+    lines = response.text.splitlines()
+    assert len(lines) - (fmt == "tsv") == len(genes_in_file) == int(response.headers["x-total-count"])
+    everything = client.get("/genes", params={"format": fmt}).text.splitlines()
+    assert len(everything) - (fmt == "tsv") == len(genes_in_file)
+
+
+def test_json_stays_paged(client, genes_in_file):
+    page = client.get("/regions/21:1-46709983/genes").json()
+    assert (page["total"], len(page["items"])) == (len(genes_in_file), 25)
+
+
+@pytest.mark.parametrize("paging", [{"page": "2"}, {"page_size": "10"}])
+def test_paging_an_export_is_refused_not_ignored(client, paging):
+    response = client.get("/genes", params={"format": "bed", **paging})
+    assert response.status_code == 400
+    assert "JSON only" in response.json()["detail"]

@@ -80,7 +80,8 @@ def test_unknown_chromosome_is_an_empty_result_that_says_why(client):
 def test_unknown_id_is_404(client):
     response = client.get("/genes/ENSG99999999999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Gene not found"}
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "Gene not found"
 
 
 def test_malformed_id_is_422_saying_the_pattern(client):

@@ -1,55 +1,57 @@
 """The production command (`gene-api serve`: gunicorn + uvicorn workers) on loopback:
-it serves, logs JSON lines with the request id, adds up metrics of all workers, and
-stops cleanly on SIGTERM as Kubernetes sends it."""
+it serves, logs JSON lines with the request id, serves the sum of its workers' metrics on
+its own port (not the API's), starts with an empty metrics folder, and stops cleanly on
+SIGTERM as Kubernetes sends it."""
 
 import json
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.support.servers import free_port, wait_until_ok
+from tests.support.servers import free_port, running
 
 
 @pytest.fixture(scope="module")
-def server(seeded_url: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": seeded_url, "API_PORT": str(port), "WEB_CONCURRENCY": "2"}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gene_api.cli", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+def server(seeded_url: str, tmp_path_factory) -> Iterator[tuple[str, str, object]]:
+    port, metrics_port = free_port(), free_port()
+    metrics_dir = tmp_path_factory.mktemp("metrics")
+    (metrics_dir / "counter_99999.db").write_bytes(b"left by an earlier run")
+    (metrics_dir / "keep.txt").write_text("not prometheus_client's")
+    env = {
+        **os.environ,
+        "DATABASE_URL": seeded_url,
+        "API_PORT": str(port),
+        "METRICS_PORT": str(metrics_port),
+        "WEB_CONCURRENCY": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ok(f"{base}/readyz", process)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+    with running([sys.executable, "-m", "gene_api.cli", "serve"], env, f"{base}/readyz") as process:
+        process.metrics_dir = metrics_dir
+        yield base, f"http://127.0.0.1:{metrics_port}", process
 
 
 def test_serves_and_stops_cleanly_on_sigterm(server):
-    base, process = server
+    base, metrics, process = server
     gene = httpx.get(f"{base}/genes/ENSG00000142192", headers={"X-Request-ID": "trace-42"})
     assert gene.json()["gene_name"] == "APP"
     assert gene.headers["x-request-id"] == "trace-42"
-    # Two workers answer /metrics in turn; each answer adds up both workers' counts.
+    assert "server" not in gene.headers
+    # The folder was emptied of prometheus_client's files at start, and only of those.
+    assert not (process.metrics_dir / "counter_99999.db").exists()
+    assert (process.metrics_dir / "keep.txt").exists()
+    # Metrics: not on the API's port; on the metrics port, the sum of both workers.
+    assert httpx.get(f"{base}/metrics").status_code == 404
     for _ in range(6):
         httpx.get(f"{base}/healthz")
     for _ in range(2):
-        metrics = httpx.get(f"{base}/metrics").text
+        text = httpx.get(f"{metrics}/metrics").text
         line = next(
-            x
-            for x in metrics.splitlines()
-            if x.startswith('http_requests_total{method="GET",route="/healthz"')
+            x for x in text.splitlines() if x.startswith('http_requests_total{method="GET",route="/healthz"')
         )
         assert line.endswith(" 6.0")
 

@@ -69,7 +69,7 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* common.serviceMonitor: a Prometheus Operator ServiceMonitor scraping the Service's "http" port at path (dict "context" . "path" "/metrics"). */}}
+{{/* common.serviceMonitor: a Prometheus Operator ServiceMonitor scraping a port of the Service (default "http") at path (dict "context" . "port" "metrics" "path" "/metrics"). */}}
 {{- define "common.serviceMonitor" -}}
 {{- $values := .context.Values.serviceMonitor -}}
 {{- if $values.enabled }}
@@ -88,7 +88,7 @@ spec:
     matchLabels:
       {{- include "common.selectorLabels" .context | nindent 6 }}
   endpoints:
-    - port: http
+    - port: {{ .port | default "http" }}
       path: {{ .path }}
       interval: {{ $values.interval }}
       scrapeTimeout: {{ $values.scrapeTimeout }}
@@ -216,7 +216,7 @@ spec:
       containers:
         {{- include "common.migrationContainer" (dict "context" $context "step" (last $steps) "env" $env) | nindent 8 }}
       volumes:
-        {{- include "common.tmpVolume" . | nindent 8 }}
+        {{- include "common.tmpVolume" $context | nindent 8 }}
 {{- end }}
 {{- end -}}
 

@@ -33,11 +33,11 @@ readinessProbe:
 {{- include (print .context.Template.BasePath .template) .context | sha256sum -}}
 {{- end -}}
 
-{{/* common.tmpVolume: the writable /tmp a read-only root filesystem needs (volume part). */}}
+{{/* common.tmpVolume: the writable /tmp a read-only root filesystem needs (volume part), .Values.tmpSizeLimit big (default 64Mi). */}}
 {{- define "common.tmpVolume" -}}
 - name: tmp
   emptyDir:
-    sizeLimit: 64Mi
+    sizeLimit: {{ .Values.tmpSizeLimit | default "64Mi" }}
 {{- end -}}
 
 {{/* common.tmpVolumeMount: the writable /tmp a read-only root filesystem needs (mount part). */}}

@@ -14,6 +14,15 @@ def test_every_app_value_becomes_its_variable():
             "gracefulTimeout": 25,
             "dbPoolSize": 7,
             "catalogueRefreshSeconds": 12,
+            "metricsPort": 9100,
+            "cacheMaxAgeSeconds": 30,
+            "limits": {
+                "batchBodyBytes": 100000,
+                "headerTimeoutSeconds": 5,
+                "bodyTimeoutSeconds": 15,
+                "keepaliveSeconds": 90,
+                "maxConnectionsPerWorker": 500,
+            },
         }
     }
     data = render_one("ConfigMap", values={**DB, **values}, show_only=["templates/configmap.yaml"])["data"]
@@ -25,4 +34,11 @@ def test_every_app_value_becomes_its_variable():
         "GRACEFUL_TIMEOUT": "25",
         "DB_POOL_SIZE": "7",
         "CATALOGUE_REFRESH_SECONDS": "12",
+        "METRICS_PORT": "9100",
+        "CACHE_MAX_AGE_SECONDS": "30",
+        "BATCH_BODY_LIMIT_BYTES": "100000",
+        "HEADER_TIMEOUT_SECONDS": "5",
+        "BODY_TIMEOUT_SECONDS": "15",
+        "KEEPALIVE_SECONDS": "90",
+        "MAX_CONNECTIONS_PER_WORKER": "500",
     }

@@ -17,7 +17,10 @@ def api_container(values=None):
 def test_runs_the_production_command_on_the_app_port():
     container = api_container()
     assert container["command"] == ["gene-api", "serve"]
-    assert container["ports"] == [{"name": "http", "containerPort": 8001, "protocol": "TCP"}]
+    assert container["ports"] == [
+        {"name": "http", "containerPort": 8001, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9001, "protocol": "TCP"},
+    ]
 
 
 def test_probes_use_the_api_health_endpoints():

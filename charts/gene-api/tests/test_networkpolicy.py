@@ -20,14 +20,17 @@ def test_selects_the_api_pods_for_both_directions():
     assert spec["policyTypes"] == ["Ingress", "Egress"]
 
 
-def test_ingress_only_from_the_controller_web_pods_and_prometheus_to_the_api_port():
-    (rule,) = policy({"networkPolicy": {"ingressCidrs": ["10.20.0.0/16"]}})["spec"]["ingress"]
-    assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
-    assert rule["from"] == [
+def test_ingress_from_the_controller_and_web_pods_to_the_api_port_and_prometheus_to_metrics():
+    api, metrics = policy({"networkPolicy": {"ingressCidrs": ["10.20.0.0/16"]}})["spec"]["ingress"]
+    assert api["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert api["from"] == [
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}},
         {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "web"}}},
-        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}},
         {"ipBlock": {"cidr": "10.20.0.0/16"}},
+    ]
+    assert metrics["ports"] == [{"port": "metrics", "protocol": "TCP"}]
+    assert metrics["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
     ]
 
 

@@ -8,6 +8,7 @@ database outage. `CatalogueHolder` reloads the snapshot when the dataset row in 
 database changes (checked every CATALOGUE_REFRESH_SECONDS).
 """
 
+import hashlib
 import heapq
 import json
 import logging
@@ -83,6 +84,7 @@ class Catalogue:
     """An immutable snapshot; entries are ordered by (start, stable id)."""
 
     version: str
+    etag: str  # a short digest of the version, for HTTP validators
     entries: tuple[Entry, ...]
     info: DatasetInfo
     starts: list[int] = field(repr=False)
@@ -97,8 +99,10 @@ class Catalogue:
         for entry in entries:
             if entry.name_lower:
                 by_name.setdefault(entry.name_lower, []).append(entry)
+        version = version_of(info)
         return cls(
-            version=version_of(info),
+            version=version,
+            etag=hashlib.sha256(version.encode()).hexdigest()[:16],
             entries=entries,
             info=info,
             starts=[e.gene.gene_start for e in entries],
@@ -109,16 +113,17 @@ class Catalogue:
 
     # Queries -------------------------------------------------------------------------
 
-    def genes(self, filters: GeneFilter, page: int, page_size: int) -> Page:
-        return _page(self._filtered(self.entries, filters), page, page_size)
+    def genes(self, filters: GeneFilter) -> list[Entry]:
+        """Every gene the filters keep, ordered by start."""
+        return list(self._filtered(self.entries, filters))
 
-    def overlapping(self, region: Region, filters: GeneFilter, page: int, page_size: int) -> Page:
+    def overlapping(self, region: Region, filters: GeneFilter) -> list[Entry]:
         """Genes overlapping a 1-based inclusive region: start <= region.end and end >= region.start."""
         # No gene starting before region.start - longest can reach the region.
         first = bisect_left(self.starts, region.start - self.longest)
         last = bisect_right(self.starts, region.end)
         window = (e for e in self.entries[first:last] if e.gene.gene_end >= region.start)
-        return _page(self._filtered(window, filters), page, page_size)
+        return list(self._filtered(window, filters))
 
     def by_stable_id(self, gene_stable_id: str) -> Entry | None:
         return self.by_id.get(gene_stable_id)
@@ -154,8 +159,7 @@ class Catalogue:
         return (e for e in entries if filters.keeps(e))
 
 
-def _page(entries: Iterator[Entry], page: int, page_size: int) -> Page:
-    matching = list(entries)
+def paged(matching: list[Entry], page: int, page_size: int) -> Page:
     offset = (page - 1) * page_size
     return Page(total=len(matching), entries=matching[offset : offset + page_size])
 

@@ -16,7 +16,9 @@ CHROMOSOME_ALIASES = frozenset({"21", "chr21", "nc_000021.9"})
 BED_CHROMOSOME = "chr21"
 ONLY_CHROMOSOME_21 = "the data set covers chromosome 21 (GRCh38) only"
 
-_NUMBER = r"-?[0-9][0-9,]*"
+# Plain digits, or digits grouped by thousands with commas (25,880,535); at most 12 digits,
+# so every number converts quickly and stays far from Python's int-from-text limit.
+_NUMBER = r"-?(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,12})"
 _REGION = re.compile(rf"(?P<chrom>[^:\s]+):(?P<start>{_NUMBER})-(?P<end>{_NUMBER})")
 _POSITION = re.compile(rf"(?P<chrom>[^:\s]+):(?P<pos>{_NUMBER})")
 REGION_EXAMPLE = "21:25880535-26171128"

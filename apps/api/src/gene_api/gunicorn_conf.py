@@ -7,7 +7,9 @@ WEB_CONCURRENCY workers so one pod uses its CPU limit. Uvicorn serves HTTP insid
 """
 
 import os
+import sys
 import tempfile
+from pathlib import Path
 
 from gene_api.core.config import get_settings
 from gene_api.core.logging import logging_config
@@ -16,10 +18,11 @@ settings = get_settings()
 
 bind = f"{settings.api_host}:{settings.api_port}"
 workers = settings.web_concurrency
-worker_class = "uvicorn_worker.UvicornWorker"
+# Uvicorn inside each worker, with header/body deadlines and a connection cap (server.py).
+worker_class = "gene_api.server.ApiWorker"
 graceful_timeout = settings.graceful_timeout
 timeout = 60
-keepalive = 5
+keepalive = settings.keepalive_seconds
 # Each worker gets its own listening socket (SO_REUSEPORT): the kernel spreads connections
 # evenly, where a shared socket lets one worker take most of them.
 reuse_port = True
@@ -28,8 +31,48 @@ logconfig_dict = logging_config(settings.log_level)
 worker_tmp_dir = tempfile.gettempdir()
 # Gunicorn's control socket lives in $HOME, which a read-only root filesystem has not got.
 control_socket_disable = True
-# Metrics of all workers are added up from files in one folder, new at every start.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="gene-api-metrics-"))
+# Metrics of all workers are added up from files in one folder (one per port, so two servers
+# on one machine keep apart); emptied at every start, as prometheus_client requires.
+metrics_dir = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR", f"{tempfile.gettempdir()}/gene-api-metrics-{settings.api_port}"
+    )
+)
+
+
+def on_starting(server) -> None:
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    # Only prometheus_client's own files: the folder may be one the operator chose.
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+metrics_server = None
+
+
+def when_ready(server) -> None:
+    """Serve every worker's metrics from the master on METRICS_PORT (never routed by the Ingress)."""
+    global metrics_server
+    from prometheus_client import start_http_server
+
+    from gene_api.core.metrics import multiprocess_registry
+
+    try:
+        metrics_server, _ = start_http_server(
+            settings.metrics_port, addr=settings.api_host, registry=multiprocess_registry()
+        )
+    except OSError as error:
+        server.log.error(
+            "cannot serve metrics on port %s: %s (set METRICS_PORT)", settings.metrics_port, error
+        )
+        sys.exit(1)
+    server.log.info("metrics on http://%s:%s/metrics", settings.api_host, settings.metrics_port)
+
+
+def post_fork(server, worker) -> None:
+    # A worker must not hold the master's metrics socket: it would keep the port bound after the master.
+    if metrics_server is not None:
+        metrics_server.socket.close()
 
 
 def child_exit(server, worker) -> None:

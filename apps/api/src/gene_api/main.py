@@ -7,14 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.gzip import GZipMiddleware
 
 from gene_api.api.routes import genes, health, regions, stats
 from gene_api.catalogue import CatalogueHolder
 from gene_api.core.config import Settings, get_settings
-from gene_api.core.errors import install_error_handlers
-from gene_api.core.middleware import RequestContextMiddleware
+from gene_api.core.middleware import CatalogueCacheMiddleware, RequestContextMiddleware
+from gene_api.core.problems import install_error_handlers
 from gene_api.db import make_engine
+from gene_api.openapi import problem_openapi
 
 log = logging.getLogger("gene_api.main")
 DESCRIPTION = """
@@ -22,7 +25,11 @@ The genes of human chromosome 21 (GRCh38, Ensembl BioMart export, 1,134 genes).
 
 Coordinates are Ensembl style: chromosome `21`, 1-based and inclusive at both ends.
 Regions and positions also accept `chr21` and `NC_000021.9`. BED output is 0-based, half-open.
+
+Every error is an RFC 9457 problem document (`application/problem+json`) with the request id.
 """
+# Answers smaller than this are sent uncompressed: gzip would save too little to be worth it.
+GZIP_MINIMUM_BYTES = 1024
 
 
 async def refresh(holder: CatalogueHolder) -> None:
@@ -57,12 +64,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await refresher
         engine.dispose()
 
-    app = FastAPI(title="Chromosome 21 Gene API", version="3.0.0", description=DESCRIPTION, lifespan=lifespan)
+    # Swagger UI and ReDoc from assets inside the image (fastapi-offline), never from a CDN.
+    app = FastAPIOffline(
+        title="Chromosome 21 Gene API", version="3.0.0", description=DESCRIPTION, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.catalogue = holder
+    # Body size limit of each route that takes a body (core/routing.py reads it).
+    app.state.body_limits = {"/genes/batch": settings.batch_body_limit_bytes}
+    # Outermost last: RequestContext wraps everything, so every answer carries the request id.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    app.add_middleware(CatalogueCacheMiddleware, max_age_seconds=settings.cache_max_age_seconds)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for module in (health, genes, regions, stats):
         app.include_router(module.router)
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     return app

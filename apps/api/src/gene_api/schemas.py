@@ -103,5 +103,20 @@ class Stats(BaseModel):
     dataset: DatasetInfo | None
 
 
+class FieldError(BaseModel):
+    field: str = Field(description="where: query.NAME, path.NAME or body.PATH", examples=["query.page"])
+    message: str
+
+
 class Problem(BaseModel):
-    detail: str
+    """An RFC 9457 problem document, the body of every 4xx and 5xx answer."""
+
+    type: str = Field(description="about:blank: the status says it all", examples=["about:blank"])
+    title: str = Field(description="the status's phrase", examples=["Not Found"])
+    status: int = Field(ge=400, le=599, examples=[404])
+    detail: str = Field(description="what was wrong, for a person", examples=["Gene not found"])
+    instance: str = Field(description="the path of the request (cut when long)", examples=["/genes/X"])
+    request_id: str = Field(description="also in the X-Request-ID header and in the server's logs")
+    errors: list[FieldError] | None = Field(
+        default=None, description="validation errors (422): one per offending field"
+    )

@@ -31,6 +31,26 @@ class Settings(BaseSettings):
     # How often each worker checks whether `gene-api db seed` loaded new data.
     catalogue_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
 
+    # Limits that bound what one client can make the server hold (server.py, core/routing.py).
+    # Largest body POST /genes/batch accepts: 1,000 names of up to 64 characters are ~67 KB of
+    # JSON; 256 KiB leaves room for escapes and whitespace.
+    batch_body_limit_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # From a request's first byte (or the connection's start) to the end of its headers.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # From the end of the headers to the end of the body.
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # An idle keep-alive connection is closed after this; above the ALB's 60 s idle timeout,
+    # so the ALB, not the app, closes its pooled connections (no 502 on a race).
+    keepalive_seconds: int = Field(default=75, ge=1, le=3600)
+    # Open connections one worker holds; one more is answered 503 and closed.
+    max_connections_per_worker: int = Field(default=1000, ge=1, le=100_000)
+
+    # Prometheus metrics are served here by the gunicorn master, not on API_PORT, so the
+    # public Ingress (which routes API_PORT) never reaches them.
+    metrics_port: int = Field(default=9001, ge=1, le=65535)
+    # Cache-Control max-age of catalogue answers (they also carry an ETag).
+    cache_max_age_seconds: int = Field(default=60, ge=0, le=86400)
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -1,19 +1,40 @@
-"""Request id, access log and metrics for every request, as one pure ASGI middleware."""
+"""The pure ASGI middlewares around every request (outermost first, see main.py):
+
+- RequestContextMiddleware: the request id (logs, answers, error documents), one access
+  line, metrics from fixed label sets, `X-Content-Type-Options: nosniff`, HEAD answered as
+  GET without the body (RFC 9110 9.3.2), a request with both Content-Length and
+  Transfer-Encoding refused and its connection closed (RFC 9112 6.1), and any exception
+  turned into a 500 problem document carrying the request id.
+- CatalogueCacheMiddleware: ETag (the catalogue's version) and Cache-Control on answers
+  that depend only on the catalogue, and 304 on a matching If-None-Match.
+"""
 
 import logging
 import re
 import time
 import uuid
 
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gene_api.core.logging import request_id_var
 from gene_api.core.metrics import observe
+from gene_api.core.problems import MEDIA_TYPE, excerpt, problem_bytes
 
 access_log = logging.getLogger("gene_api.access")
+error_log = logging.getLogger("gene_api.errors")
 # A request id a client sends is kept only if it is short and plain, so logs stay clean.
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 UNMATCHED_ROUTE = "<unmatched>"
+
+
+async def send_problem(send: Send, status: int, detail: str, instance: str, close: bool = False) -> None:
+    body = problem_bytes(status, detail, instance)
+    headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestContextMiddleware:
@@ -24,35 +45,107 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent = dict((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"])
-        given = sent.get("x-request-id", "")
+        headers = Headers(scope=scope)
+        given = headers.get("x-request-id", "")
         request_id = given if _VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
+        method = scope["method"]
+        if method == "HEAD":
+            scope = {**scope, "method": "GET"}
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
+        async def send_with_context(message: Message) -> None:
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                response_started = True
+                response_headers = MutableHeaders(raw=list(message.get("headers", [])))
+                response_headers["x-request-id"] = request_id
+                response_headers["x-content-type-options"] = "nosniff"
+                message = {**message, "headers": response_headers.raw}
+            elif message["type"] == "http.response.body" and method == "HEAD":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if "content-length" in headers and "transfer-encoding" in headers:
+                await send_problem(
+                    send_with_context,
+                    400,
+                    "a request may not carry both Content-Length and Transfer-Encoding (RFC 9112 6.1)",
+                    scope["path"],
+                    close=True,
+                )
+            else:
+                await self.app(scope, receive, send_with_context)
+        except Exception:
+            error_log.exception("unhandled error")
+            if not response_started:
+                await send_problem(send_with_context, 500, "an internal error; quote the request_id", "")
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)
-            observe(scope["method"], route, status, seconds)
+            observe(method, route, status, seconds)
             access_log.info(
                 "request",
                 extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
+                    "method": excerpt(method, 16),
+                    "path": excerpt(scope["path"]),
                     "route": route,
                     "status": status,
                     "duration_ms": round(seconds * 1000, 2),
                 },
             )
             request_id_var.reset(token)
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 13.1.2): W/ prefixes do not count."""
+    wanted = etag.removeprefix("W/")
+    return any(
+        candidate.strip() == "*" or candidate.strip().removeprefix("W/") == wanted
+        for candidate in if_none_match.split(",")
+    )
+
+
+class CatalogueCacheMiddleware:
+    """Validators on GET/HEAD 200 answers of routes marked `cacheable` (core/routing.py)."""
+
+    def __init__(self, app: ASGIApp, max_age_seconds: int) -> None:
+        self.app = app
+        self.cache_control = f"public, max-age={max_age_seconds}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        not_modified = False
+
+        async def send_with_validators(message: Message) -> None:
+            nonlocal not_modified
+            if not_modified:
+                return  # the body of an answer replaced by 304
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                route = scope.get("route")
+                catalogue = scope["app"].state.catalogue.current
+                if getattr(route, "cacheable", False) and catalogue is not None:
+                    headers = MutableHeaders(raw=list(message.get("headers", [])))
+                    # The ETag names the representation: the catalogue's version and the media type.
+                    media_type = headers.get("content-type", "").split(";")[0].rsplit("/", 1)[-1]
+                    etag = f'W/"{catalogue.etag}-{media_type}"'
+                    headers["etag"] = etag
+                    headers["cache-control"] = self.cache_control
+                    headers.add_vary_header("Accept")
+                    if _etag_matches(Headers(scope=scope).get("if-none-match", ""), etag):
+                        not_modified = True
+                        kept = {"etag", "cache-control", "vary", "x-request-id", "x-content-type-options"}
+                        raw = [(k, v) for k, v in headers.raw if k.decode() in kept]
+                        await send({"type": "http.response.start", "status": 304, "headers": raw})
+                        await send({"type": "http.response.body", "body": b""})
+                        return
+                    message = {**message, "headers": headers.raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_validators)

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 
 from gene_api.api.deps import (
     LIST_FORMATS,
@@ -13,9 +14,10 @@ from gene_api.api.deps import (
     PageSizeQuery,
     TextQuery,
 )
-from gene_api.api.formats import negotiate, page_response
-from gene_api.catalogue import GeneFilter, Page
+from gene_api.api.formats import list_response, negotiate
+from gene_api.catalogue import GeneFilter
 from gene_api.coordinates import ONLY_CHROMOSOME_21, POSITION_EXAMPLE, normalize_chromosome, parse_position
+from gene_api.core.routing import CatalogueRoute
 from gene_api.schemas import (
     GENE_ID_PATTERN,
     BatchByIds,
@@ -29,7 +31,7 @@ from gene_api.schemas import (
     Problem,
 )
 
-router = APIRouter(tags=["genes"])
+router = APIRouter(tags=["genes"], route_class=CatalogueRoute)
 NOT_FOUND = {404: {"model": Problem, "description": "No such gene"}, **UNAVAILABLE}
 
 
@@ -44,18 +46,21 @@ async def list_genes(
     search: TextQuery = None,
     output: FormatQuery = None,
 ) -> Response:
-    """Genes ordered by start; `gene_type` and `search` are case-insensitive substrings."""
+    """Genes ordered by start; `gene_type` and `search` are case-insensitive substrings. JSON
+    answers a page; TSV and BED answer every matching gene."""
     fmt = negotiate(request, output)
     if chromosome and normalize_chromosome(chromosome) is None:
-        return page_response(fmt, Page(0, []), page, page_size, ONLY_CHROMOSOME_21)
-    found = catalogue.genes(GeneFilter(gene_type=gene_type, search=search), page, page_size)
-    return page_response(fmt, found, page, page_size, None)
+        return list_response(request, fmt, [], page, page_size, ONLY_CHROMOSOME_21)
+    found = catalogue.genes(GeneFilter(gene_type=gene_type, search=search))
+    return list_response(request, fmt, found, page, page_size, None)
 
 
 @router.get("/genes/nearest", response_model=NearestGenes, responses={400: {"model": Problem}, **UNAVAILABLE})
 async def nearest_genes(
     catalogue: CatalogueDep,
-    position: Annotated[str, Query(description=f"CHROMOSOME:POSITION, e.g. {POSITION_EXAMPLE}")],
+    position: Annotated[
+        str, Query(max_length=64, description=f"CHROMOSOME:POSITION, e.g. {POSITION_EXAMPLE}")
+    ],
     k: Annotated[int, Query(ge=1, le=100, description="how many genes")] = 3,
     gene_type: TextQuery = None,
 ) -> NearestGenes:
@@ -72,23 +77,33 @@ async def nearest_genes(
 
 @router.post("/genes/batch", response_model=BatchResponse, responses=UNAVAILABLE)
 async def batch_lookup(catalogue: CatalogueDep, body: BatchRequest) -> BatchResponse:
-    """Look up to 1,000 ids or names at once; a name shared by several genes returns all of them."""
+    """Look up to 1,000 ids or names at once: one result per query, in the order sent, repeated
+    and unknown queries included; a name shared by several genes returns all of them."""
     if isinstance(body, BatchByIds):
-        found = {query: [e] if (e := catalogue.by_stable_id(query)) else [] for query in body.ids}
+        found = [(query, [e] if (e := catalogue.by_stable_id(query)) else []) for query in body.ids]
     else:
-        found = {query: catalogue.named(query) for query in body.names}
+        found = [(query, catalogue.named(query)) for query in body.names]
     return BatchResponse(
         results=[
             BatchEntry(query=query, found=bool(hits), genes=[entry.gene for entry in hits])
-            for query, hits in found.items()
+            for query, hits in found
         ]
     )
 
 
-@router.api_route("/genes/batch", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
 async def batch_other_methods() -> None:
     """Without this, GET /genes/batch would reach /genes/{gene_stable_id} and fail its pattern."""
     raise HTTPException(status_code=405, detail="use POST for /genes/batch", headers={"Allow": "POST"})
+
+
+# A plain APIRoute: a wrong method is a 405 whatever the request carries.
+router.add_api_route(
+    "/genes/batch",
+    batch_other_methods,
+    methods=["GET", "PUT", "PATCH", "DELETE"],
+    include_in_schema=False,
+    route_class_override=APIRoute,
+)
 
 
 @router.get("/genes/by-name/{gene_name}", response_model=Gene, responses=NOT_FOUND)

@@ -13,12 +13,13 @@ from gene_api.api.deps import (
     StrandQuery,
     TextQuery,
 )
-from gene_api.api.formats import negotiate, page_response
-from gene_api.catalogue import GeneFilter, Page
+from gene_api.api.formats import list_response, negotiate
+from gene_api.catalogue import GeneFilter
 from gene_api.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
+from gene_api.core.routing import CatalogueRoute
 from gene_api.schemas import GenePage, Problem
 
-router = APIRouter(tags=["regions"])
+router = APIRouter(tags=["regions"], route_class=CatalogueRoute)
 
 
 @router.get(
@@ -43,10 +44,11 @@ async def genes_in_region(
     page_size: PageSizeQuery = 25,
     output: FormatQuery = None,
 ) -> Response:
-    """Genes overlapping the region (both ends inclusive), ordered by start."""
+    """Genes overlapping the region (both ends inclusive), ordered by start: a page of them as
+    JSON, or all of them as TSV or BED."""
     fmt = negotiate(request, output)
     interval = parse_region(region)
     if interval.chromosome is None:
-        return page_response(fmt, Page(0, []), page, page_size, ONLY_CHROMOSOME_21)
-    found = catalogue.overlapping(interval, GeneFilter(gene_type=gene_type, strand=strand), page, page_size)
-    return page_response(fmt, found, page, page_size, None)
+        return list_response(request, fmt, [], page, page_size, ONLY_CHROMOSOME_21)
+    found = catalogue.overlapping(interval, GeneFilter(gene_type=gene_type, strand=strand))
+    return list_response(request, fmt, found, page, page_size, None)

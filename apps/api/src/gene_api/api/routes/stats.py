@@ -3,9 +3,10 @@
 from fastapi import APIRouter
 
 from gene_api.api.deps import UNAVAILABLE, CatalogueDep
+from gene_api.core.routing import CatalogueRoute
 from gene_api.schemas import Stats
 
-router = APIRouter(tags=["stats"])
+router = APIRouter(tags=["stats"], route_class=CatalogueRoute)
 
 
 @router.get("/stats", response_model=Stats, responses=UNAVAILABLE)
