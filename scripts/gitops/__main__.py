@@ -11,6 +11,13 @@ from .promote import PromotionError, promote, rollback
 from .render import RenderError, render_environment
 from .repo import RepoError
 
+# Every error a user can cause: each becomes one line on stderr and exit status 1.
+ERRORS = (PromotionError, RepoError, RenderError, ExpansionError, TemplateError, OSError)
+
+
+class RollbackDiffError(RuntimeError):
+    """The revert is committed; only showing its diff failed."""
+
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -36,8 +43,15 @@ def cmd_promote(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     reverted, commit = rollback(args.app, args.env)
-    print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n")
-    text, _ = diff_refs(f"{commit[:12]}~1", commit[:12], args.env, progress=_progress)
+    print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n", flush=True)
+    try:
+        text, _ = diff_refs(f"{commit}~1", commit, args.env, progress=_progress)
+    except ERRORS as error:
+        raise RollbackDiffError(
+            f"committed {commit[:12]} (reverts {reverted[:12]}), but its rendered diff failed: {error}. "
+            f"The rollback is done: do not run rollback again (it would revert the promotion before); "
+            f"push the commit, and see the diff with: scripts/diff {commit[:12]}~1 {commit[:12]} {args.env}"
+        ) from None
     print(text, end="")
     auto = (
         "hml syncs it by itself"
@@ -75,11 +89,16 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    command = args.run.__name__.removeprefix("cmd_")
     try:
         return args.run(args)
-    except (PromotionError, RepoError, RenderError, ExpansionError, TemplateError) as error:
-        print(f"{args.run.__name__.removeprefix('cmd_')}: error: {error}", file=sys.stderr)
+    except (*ERRORS, RollbackDiffError) as error:
+        message = " ".join(str(error).split())  # one line, whatever the message held
+        print(f"{command}: error: {message}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -74,7 +74,12 @@ def selector_matches(selector: dict, labels: dict) -> bool:
 
 
 def git_file_params(file: Path, repo: Path) -> dict:
-    content = yaml.safe_load(file.read_text()) or {}
+    try:
+        content = yaml.safe_load(file.read_text()) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ExpansionError(f"{file.relative_to(repo)}{where}: malformed YAML") from None
     if not isinstance(content, dict):
         raise ExpansionError(f"{file.relative_to(repo)}: a git files generator needs a YAML mapping")
     folder = file.parent.relative_to(repo)
@@ -183,6 +188,16 @@ def merge_patch(base: dict, patch: dict) -> dict:
 
 def expand(appset: dict, context: Context) -> list[dict]:
     """The Applications an ApplicationSet generates, sorted by name."""
+    name = (appset.get("metadata") or {}).get("name", "?")
+    try:
+        return _expand(appset, context)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ExpansionError(f"ApplicationSet {name}: malformed: {type(error).__name__} {error}") from None
+    except yaml.YAMLError:
+        raise ExpansionError(f"ApplicationSet {name}: its templatePatch renders malformed YAML") from None
+
+
+def _expand(appset: dict, context: Context) -> list[dict]:
     spec = appset["spec"]
     name = appset["metadata"]["name"]
     if not spec.get("goTemplate") or "missingkey=error" not in spec.get("goTemplateOptions", []):

@@ -5,15 +5,18 @@ import tempfile
 from pathlib import Path
 
 from .render import render_environment
-from .repo import RepoError, checkout, environments
+from .repo import RepoError, checkout, environments, resolve
 
 
 def _files(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The rendered files of each Application folder (render's marker file is not one)."""
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.glob("*/*")) if p.is_file()}
 
 
 def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
     """Markdown: one section per Application that changed. Returns (text, changed count)."""
+    for ref in (base, head):
+        resolve(ref)  # a ref that is not one is refused before anything runs
     known = {}
     for ref in (base, head):
         with checkout(ref) as repo:

@@ -1,7 +1,14 @@
 """What Argo CD would apply for an environment: one folder per generated Application with
 `application.yaml` (the Application) and `manifests.yaml` (its sources rendered by helm),
-or `UPSTREAM.md` for an upstream chart that is not in the local helm cache."""
+or `UPSTREAM.md` for an upstream chart that is not in the local helm cache.
 
+The output folder is written whole or not at all: everything goes to a new folder beside
+it, moved into place once complete. An existing OUTDIR is replaced only when render made
+it (it holds MARKER) or it is empty; the repository, its parents, and anything git tracks
+are refused.
+"""
+
+import os
 import shutil
 import subprocess
 import tempfile
@@ -10,8 +17,11 @@ from pathlib import Path
 import yaml
 
 from .appset import Context, expand
-from .paths import HELM, HELM_CACHE
-from .repo import applicationsets, checkout, context_for
+from .paths import HELM, HELM_CACHE, REPO
+from .repo import applicationsets, checkout, context_for, git, one_line
+
+# The file that marks a folder as render's own, so a later render may replace it.
+MARKER = ".rendered-by-scripts-render"
 
 
 class RenderError(ValueError):
@@ -62,7 +72,7 @@ def _helm_template(app: dict, source: dict, chart: Path, refs: dict[str, Path], 
         command += [flag, f"{parameter['name']}={_escape(str(parameter['value']))}"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RenderError(f"{name}: helm template failed: {result.stderr.strip()}")
+        raise RenderError(f"{name}: helm template failed: {one_line(result.stderr)}")
     return result.stdout
 
 
@@ -110,7 +120,11 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path) ->
             chart = context.repo / source["path"]
             if not (chart / "Chart.yaml").is_file():
                 raise RenderError(f"{name}: {source['path']} is not a chart")
-            subprocess.run([str(HELM), "dependency", "build", str(chart)], capture_output=True, check=True)
+            built = subprocess.run(
+                [str(HELM), "dependency", "build", str(chart)], capture_output=True, text=True
+            )
+            if built.returncode != 0:
+                raise RenderError(f"{name}: helm dependency build {source['path']}: {one_line(built.stderr)}")
             manifests.append(_helm_template(app, source, chart, refs, scratch))
         elif (cached := _cached_chart(source)) is not None:
             manifests.append(_helm_template(app, source, cached, refs, scratch))
@@ -122,15 +136,64 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path) ->
         (folder / "UPSTREAM.md").write_text("\n".join(notes))
 
 
+def check_outdir(out: Path, repo: Path = REPO) -> Path:
+    """The absolute OUTDIR, if render may write it; else a RenderError saying why not."""
+    target = Path(os.path.abspath(out))
+    if target == repo or repo.is_relative_to(target):
+        raise RenderError(f"{out} is the repository or holds it; choose a folder of its own, e.g. out/prod")
+    if target.is_relative_to(repo):
+        inside = str(target.relative_to(repo))
+        if (
+            inside.split(os.sep)[0] == ".git"
+            or git("ls-files", "--", f":(literal){inside}", cwd=repo).strip()
+        ):
+            raise RenderError(
+                f"{out} holds files of the repository; choose a folder of its own, e.g. out/prod"
+            )
+    if target.exists() or target.is_symlink():
+        if target.is_symlink() or not target.is_dir():
+            raise RenderError(f"{out} exists and is not a folder")
+        if not (target / MARKER).is_file() and any(target.iterdir()):
+            raise RenderError(
+                f"{out} holds files render did not write; choose a new folder or empty it yourself"
+            )
+    return target
+
+
 def render_environment(environment: str, out: Path, ref: str | None = None, progress=print) -> list[str]:
-    """Render into `out` (emptied first); returns the Application names."""
+    """Render into `out`, replacing it only when complete; returns the Application names."""
+    target = check_outdir(out)
     with checkout(ref) as repo, tempfile.TemporaryDirectory() as scratch:
         context = context_for(environment, repo)
         applications = [a for appset in applicationsets(repo) for a in expand(appset, context)]
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-        for number, app in enumerate(applications, 1):
-            progress(f"render: [{number}/{len(applications)}] {app['metadata']['name']}")
-            render_application(app, context, out, Path(scratch))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.rendering-", dir=target.parent))
+        except OSError as error:
+            raise RenderError(f"cannot write beside {out}: {error.strerror}") from None
+        try:
+            for number, app in enumerate(applications, 1):
+                progress(f"render: [{number}/{len(applications)}] {app['metadata']['name']}")
+                render_application(app, context, staging, Path(scratch))
+            (staging / MARKER).write_text(f"written by scripts/render {environment}; safe to replace\n")
+            _move_into_place(staging, target)
+        except OSError as error:
+            raise RenderError(f"cannot write {out}: {error.strerror or error}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return [a["metadata"]["name"] for a in applications]
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Swap the complete render in; the previous one (render's own, checked above) goes."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
+    target.rename(previous)
+    try:
+        staging.rename(target)
+    except OSError:
+        previous.rename(target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)

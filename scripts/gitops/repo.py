@@ -1,7 +1,13 @@
-"""The repository as Argo CD sees it: a git ref's tracked files, or the working tree."""
+"""The repository as Argo CD sees it: a git ref's tracked files, or the working tree.
+
+Everything a user names (a ref, an environment, an app) is checked here before it
+reaches git or helm: refs are resolved with `git rev-parse --verify --end-of-options` to a
+commit id, and names must be ones the repository holds.
+"""
 
 import contextlib
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -11,18 +17,57 @@ from pathlib import Path
 import yaml
 
 from .appset import Context
-from .paths import APPLICATIONSETS, CLUSTER_SECRETS, REPO
+from .paths import APPLICATIONSETS, CLUSTER_SECRETS, ENVIRONMENTS, REPO
+
+# What an environment or app name may look like (a DNS label); anything else is refused,
+# so `prod/`, `../x` or `-x` never reach a path, a commit message or git.
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 class RepoError(ValueError):
-    """A ref or environment that does not exist; the message says which."""
+    """A ref, environment, app or file that cannot be used; the message says which and why."""
+
+
+def one_line(text: str) -> str:
+    """The first non-empty line of a tool's message, for a one-line error."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "(no message)"
 
 
 def git(*args: str, cwd: Path = REPO, check: bool = True) -> str:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise RepoError(f"git {' '.join(args)}: {result.stderr.strip()}")
+        raise RepoError(f"git {args[0]}: {one_line(result.stderr)}")
     return result.stdout
+
+
+def resolve(ref: str, repo: Path = REPO) -> str:
+    """The commit id a ref names; a ref that is not one (or looks like an option) is refused."""
+    if not ref or ref.startswith("-"):
+        raise RepoError(f"{ref!r} is not a git ref")
+    result = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RepoError(f"unknown git ref {ref!r}")
+    return result.stdout.strip()
+
+
+def load_yaml(path: Path, repo: Path, all_documents: bool = False):
+    """A YAML file's content; malformed YAML is a RepoError naming the file and line."""
+    try:
+        text = path.read_text()
+        return [d for d in yaml.safe_load_all(text) if d] if all_documents else yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or one_line(str(error))
+        raise RepoError(f"{path.relative_to(repo)}{where}: malformed YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RepoError(f"{path.relative_to(repo)}: cannot read: {error}") from None
 
 
 @contextlib.contextmanager
@@ -31,9 +76,10 @@ def checkout(ref: str | None, repo: Path = REPO) -> Iterator[Path]:
     if ref is None:
         yield repo
         return
-    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=repo, capture_output=True)
+    commit = resolve(ref, repo)
+    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True)
     if archive.returncode != 0:
-        raise RepoError(f"unknown git ref {ref!r}: {archive.stderr.decode().strip()}")
+        raise RepoError(f"git archive {ref}: {one_line(archive.stderr.decode())}")
     with tempfile.TemporaryDirectory(prefix="chr21-render-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
@@ -41,26 +87,46 @@ def checkout(ref: str | None, repo: Path = REPO) -> Iterator[Path]:
 
 
 def environments(repo: Path) -> list[str]:
-    return sorted(p.stem for p in (repo / CLUSTER_SECRETS).glob("*.yaml"))
+    """The environments: folders of environments/ with an env.yaml whose cluster secret exists
+    (before the bootstrap made an environment's cluster, Argo CD deploys nothing there)."""
+    secrets = {p.stem for p in (repo / CLUSTER_SECRETS).glob("*.yaml")}
+    return sorted(p.parent.name for p in (repo / ENVIRONMENTS).glob("*/env.yaml") if p.parent.name in secrets)
+
+
+def check_environment(name: str, repo: Path) -> str:
+    known = environments(repo)
+    if name not in known or not _NAME.fullmatch(name):
+        raise RepoError(f"unknown environment {name!r}; known: {', '.join(known)}")
+    return name
+
+
+def apps(environment: str, repo: Path) -> list[str]:
+    return sorted(p.stem for p in (repo / ENVIRONMENTS / environment / "apps").glob("*.yaml"))
+
+
+def check_app(name: str, environment: str, repo: Path) -> str:
+    known = apps(environment, repo)
+    if name not in known or not _NAME.fullmatch(name):
+        raise RepoError(f"unknown app {name!r} in {environment}; known: {', '.join(known)}")
+    return name
 
 
 def context_for(environment: str, repo: Path) -> Context:
+    check_environment(environment, repo)
     secret_file = repo / CLUSTER_SECRETS / f"{environment}.yaml"
-    if not secret_file.is_file():
-        raise RepoError(f"unknown environment {environment!r}; known: {', '.join(environments(repo))}")
-    secret = yaml.safe_load(secret_file.read_text())
-    return Context(
-        repo=repo,
-        repo_urls=frozenset({secret["metadata"]["annotations"]["platform_repo_url"]}),
-        clusters=(secret,),
-    )
+    secret = load_yaml(secret_file, repo)
+    try:
+        url = secret["metadata"]["annotations"]["platform_repo_url"]
+        server = secret["stringData"]["server"]  # every cluster secret must name its API server
+    except (KeyError, TypeError) as missing:
+        raise RepoError(
+            f"{secret_file.relative_to(repo)}: the cluster secret lacks {missing} "
+            "(see argocd/README.md, 'The cluster secret')"
+        ) from None
+    del server
+    return Context(repo=repo, repo_urls=frozenset({url}), clusters=(secret,))
 
 
 def applicationsets(repo: Path) -> list[dict]:
-    docs = [
-        d
-        for f in sorted((repo / APPLICATIONSETS).glob("*.yaml"))
-        for d in yaml.safe_load_all(f.read_text())
-        if d
-    ]
-    return [d for d in docs if d["kind"] == "ApplicationSet"]
+    docs = [d for f in sorted((repo / APPLICATIONSETS).glob("*.yaml")) for d in load_yaml(f, repo, True)]
+    return [d for d in docs if isinstance(d, dict) and d.get("kind") == "ApplicationSet"]

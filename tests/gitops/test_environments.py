@@ -21,9 +21,10 @@ def test_environment_folders_match_the_cluster_secrets():
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("app", listed_apps())
-def test_each_app_has_one_image_line_per_environment(env, app):
-    line = promote.image_line(promote.values_file(REPO, env, app))
-    assert line.key in ("tag", "digest")
+def test_each_app_has_one_valid_image_reference_per_environment(env, app):
+    path = promote.values_path(app, env, REPO)
+    reference = promote.image_of(yaml.safe_load(path.read_text()), str(path))
+    assert reference.key in ("tag", "digest")
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -118,7 +118,9 @@ def test_promoting_a_digest_replaces_the_tag_line(repo):
     git(repo, "commit", "--quiet", "-am", "hml runs a digest")
     assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split()[:2] == ["1", "1"]
-    assert f"  digest: {digest}\n" in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
+    assert (
+        f'  digest: "{digest}"\n' in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
+    )
 
 
 def test_diff_of_an_unknown_environment_is_refused(repo):

@@ -19,13 +19,14 @@ def rendered(request, tmp_path_factory):
 
 def test_one_folder_per_generated_application(rendered):
     env, out = rendered
-    assert sorted(p.name for p in out.iterdir()) == sorted(a["metadata"]["name"] for a in applications(env))
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert folders == sorted(a["metadata"]["name"] for a in applications(env))
 
 
 def test_everything_rendered_validates_strictly(rendered):
     _, out = rendered
     objects = []
-    for folder in out.iterdir():
+    for folder in (p for p in out.iterdir() if p.is_dir()):
         objects += [yaml.safe_load((folder / "application.yaml").read_text())]
         manifests = folder / "manifests.yaml"
         if manifests.exists():

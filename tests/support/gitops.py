@@ -1,5 +1,6 @@
 """The GitOps tooling (scripts/gitops) for tests: import it and run its commands."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,16 @@ def applications(environment: str, repo: Path = REPO) -> list[dict]:
     return [app for appset in applicationsets(repo) for app in expand(appset, context)]
 
 
-def run_script(name: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+def run_script(
+    name: str, *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(cwd / "scripts" / name), *args], cwd=cwd, capture_output=True, text=True, check=False
+        [str(cwd / "scripts" / name), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -1,0 +1,94 @@
+"""scripts/render writes OUTDIR whole or not at all, and never destroys what it does not own:
+the repository, its parents, tracked paths and folders of the user's own are refused."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitops import git, repository_copy, run_script
+
+MARKER = ".rendered-by-scripts-render"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return repository_copy(tmp_path_factory.mktemp("render-output") / "repo")
+
+
+def assert_refused(result, says: str) -> None:
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("outdir", "says"),
+    [
+        (".", "is the repository or holds it"),
+        ("..", "is the repository or holds it"),
+        ("/", "is the repository or holds it"),
+        ("environments", "holds files of the repository"),
+        ("environments/prod/apps", "holds files of the repository"),
+        ("README.md", "holds files of the repository"),
+        (".git", "holds files of the repository"),
+    ],
+)
+def test_the_repository_and_what_it_tracks_are_refused(repo, outdir, says):
+    before = snapshot(repo / "environments"), git(repo, "rev-parse", "HEAD")
+    assert_refused(run_script("render", "hml", outdir, cwd=repo), says)
+    assert (snapshot(repo / "environments"), git(repo, "rev-parse", "HEAD")) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_folder_of_the_users_own_is_refused_and_kept(repo, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    assert_refused(run_script("render", "hml", str(mine), cwd=repo), "holds files render did not write")
+    assert (mine / "notes.txt").read_text() == "my notes"
+
+
+def test_a_file_is_refused(repo, tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    assert_refused(run_script("render", "hml", str(target), cwd=repo), "exists and is not a folder")
+    assert target.read_text() == "keep me"
+
+
+def test_an_unwritable_place_is_one_line(repo, tmp_path):
+    (tmp_path / "plain-file").write_text("")
+    result = run_script("render", "hml", str(tmp_path / "plain-file" / "out"), cwd=repo)
+    assert_refused(result, "cannot write")
+
+
+def test_an_empty_folder_is_used_and_a_render_replaces_its_own(repo, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run_script("render", "hml", str(out), cwd=repo).returncode == 0
+    assert (out / MARKER).is_file()
+    (out / "stale-application").mkdir()  # as if an Application was removed since
+    again = run_script("render", "hml", str(out), cwd=repo)
+    assert again.returncode == 0, again.stderr
+    assert not (out / "stale-application").exists()
+    assert (out / "gene-api-hml" / "manifests.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no staging folder left behind"
+
+
+def test_a_failed_render_leaves_the_previous_output_as_it_was(tmp_path):
+    repo = repository_copy(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert run_script("render", "prod", str(out), cwd=repo).returncode == 0
+    before = snapshot(out)
+    values = repo / "environments" / "prod" / "apps" / "gene-api.yaml"
+    values.write_text(values.read_text() + "replicaCount: many\n")  # the chart's schema refuses it
+    result = run_script("render", "prod", str(out), cwd=repo)
+    assert result.returncode == 1
+    assert "gene-api-prod: helm template failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"], "no staging folder left behind"
