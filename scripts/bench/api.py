@@ -10,6 +10,8 @@ trivial endpoint of the same server (/healthz, the ceiling), and every result is
 as a ratio to that ceiling, because absolute numbers on a shared 2-core machine are noise.
 Targets: lookup by id >= 0.7 of the ceiling's throughput, 1 Mb region >= 0.5, and a
 lookup's p99 latency <= 1.5 x the ceiling's p99. Exit status 1 when a target is missed.
+The server runs as in production: its default limits, deadlines and connection cap, ETag,
+Cache-Control and security headers on; wrk sends no If-None-Match, so every answer is a 200.
 """
 
 import argparse
@@ -126,6 +128,7 @@ def serve(url: str, port: int) -> subprocess.Popen:
         "DATABASE_URL": url,
         "API_HOST": "127.0.0.1",
         "API_PORT": str(port),
+        "METRICS_PORT": str(free_port()),
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(

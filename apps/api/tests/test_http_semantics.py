@@ -1,6 +1,8 @@
 """HTTP semantics as RFC 9110 states them, the same on every endpoint: HEAD, content
 negotiation, media types of bodies, validators and caching, compression, safety headers."""
 
+import re
+
 import pytest
 
 GENE = "/genes/ENSG00000142192"
@@ -110,3 +112,16 @@ def test_large_answers_are_gzipped_small_ones_not(client):
     assert large.text.startswith("gene_stable_id\t")  # httpx decodes it
     small = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_outside(client, page):
+    html = client.get(page).text
+    external = [url for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html) if "://" in url]
+    assert external == []
+    if page == "/docs":
+        assert '"validatorUrl": null' in html  # no document sent to swagger.io's validator
+    assets = re.findall(r"""["'](/static-offline-docs/[^"']+)""", html)
+    assert assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

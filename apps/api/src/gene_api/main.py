@@ -65,8 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
 
     # Swagger UI and ReDoc from assets inside the image (fastapi-offline), never from a CDN.
+    # validatorUrl None: Swagger UI would otherwise send the document to swagger.io's validator.
     app = FastAPIOffline(
-        title="Chromosome 21 Gene API", version="3.0.0", description=DESCRIPTION, lifespan=lifespan
+        title="Chromosome 21 Gene API",
+        version="3.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
     app.state.engine = engine
