@@ -36,7 +36,10 @@ def test_uid_port_and_command_agree():
     (container,) = pod["containers"]
     uid, gid = (int(x) for x in instruction("USER").split(":"))
     assert (pod["securityContext"]["runAsUser"], pod["securityContext"]["runAsGroup"]) == (uid, gid)
-    assert int(instruction("EXPOSE")) == container["ports"][0]["containerPort"] == Settings().api_port
-    env_port = re.search(r"API_PORT=(\d+)", "\n".join(final_stage()))[1]
-    assert int(env_port) == Settings().api_port
+    exposed = [int(port) for port in instruction("EXPOSE").split()]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert exposed == [ports["http"], ports["metrics"]] == [Settings().api_port, Settings().metrics_port]
+    stage = "\n".join(final_stage())
+    assert int(re.search(r"\bAPI_PORT=(\d+)", stage)[1]) == Settings().api_port
+    assert int(re.search(r"\bMETRICS_PORT=(\d+)", stage)[1]) == Settings().metrics_port
     assert json.loads(instruction("CMD")) == container["command"] == ["gene-api", "serve"]
