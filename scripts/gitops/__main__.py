@@ -2,14 +2,16 @@
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
+from . import crdschemas
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
 from .promote import PromotionError, promote, rollback
 from .render import RenderError, render_environment
-from .repo import RepoError
+from .repo import RepoError, load_manifests
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
 ERRORS = (PromotionError, RepoError, RenderError, ExpansionError, TemplateError, OSError)
@@ -26,6 +28,21 @@ def _progress(message: str) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     names = render_environment(args.env, args.outdir, args.ref, progress=_progress)
     print(f"render: {len(names)} Applications of {args.env} written to {args.outdir}")
+    return 0
+
+
+def cmd_crd_schemas(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / args.env
+        render_environment(args.env, out, progress=_progress)
+        crds = [
+            obj
+            for manifests in sorted(out.glob("*/manifests.yaml"))
+            for obj in load_manifests(manifests.read_text())
+            if obj.get("kind") == "CustomResourceDefinition"
+        ]
+    count = crdschemas.write(crds, args.outdir)
+    print(f"crd-schemas: {count} schemas of {len(crds)} CRDs of {args.env} written to {args.outdir}")
     return 0
 
 
@@ -70,6 +87,10 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("outdir", type=Path)
     render.add_argument("--ref", help="git ref to render (default: the working tree)")
     render.set_defaults(run=cmd_render)
+    schemas = commands.add_parser("crd-schemas", help="derive JSON Schemas from the CRDs ENV installs")
+    schemas.add_argument("env")
+    schemas.add_argument("outdir", type=Path, nargs="?", default=crdschemas.CACHE)
+    schemas.set_defaults(run=cmd_crd_schemas)
     diff = commands.add_parser("diff", help="rendered-manifest diff between two git refs")
     diff.add_argument("base")
     diff.add_argument("head")
@@ -89,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    command = args.run.__name__.removeprefix("cmd_")
+    command = args.run.__name__.removeprefix("cmd_").replace("_", "-")
     try:
         return args.run(args)
     except (*ERRORS, RollbackDiffError) as error:

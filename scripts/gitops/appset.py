@@ -193,8 +193,13 @@ def expand(appset: dict, context: Context) -> list[dict]:
         return _expand(appset, context)
     except (KeyError, TypeError, AttributeError) as error:
         raise ExpansionError(f"ApplicationSet {name}: malformed: {type(error).__name__} {error}") from None
-    except yaml.YAMLError:
-        raise ExpansionError(f"ApplicationSet {name}: its templatePatch renders malformed YAML") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "malformed"
+        raise ExpansionError(
+            f"ApplicationSet {name}: its templatePatch renders malformed YAML{where}: {problem}"
+        ) from None
 
 
 def _expand(appset: dict, context: Context) -> list[dict]:

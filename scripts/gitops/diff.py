@@ -1,16 +1,46 @@
-"""The rendered-manifest diff between two git refs, per Application, for a pull request."""
+"""The rendered-manifest diff between two git refs, per Application, for a pull request.
+
+Each Application's objects are compared as Argo CD compares them: one object after another
+in a stable order (kind, namespace, name), whatever order helm wrote them in, and without
+the fields the Application's ignoreDifferences lists (ignore.py).
+"""
 
 import difflib
 import tempfile
 from pathlib import Path
 
+import yaml
+
+from .ignore import masked
 from .render import render_environment
-from .repo import RepoError, checkout, environments, resolve
+from .repo import RepoError, checkout, environments, load_manifests, resolve
 
 
-def _files(root: Path) -> dict[str, str]:
-    """The rendered files of each Application folder (render's marker file is not one)."""
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.glob("*/*")) if p.is_file()}
+def _canonical(manifests: str, ignore_differences: list[dict]) -> str:
+    objects = [masked(obj, ignore_differences) for obj in load_manifests(manifests)]
+
+    def key(obj: dict) -> tuple[str, str, str]:
+        metadata = obj.get("metadata", {})
+        return obj.get("kind", ""), metadata.get("namespace", ""), metadata.get("name", "")
+
+    return "".join(
+        "---\n" + yaml.safe_dump(obj, sort_keys=True, default_flow_style=False)
+        for obj in sorted(objects, key=key)
+    )
+
+
+def comparable_files(root: Path) -> dict[str, str]:
+    """The rendered files of each Application folder (render's marker file is not one), the
+    manifests in the canonical form above."""
+    files = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        application = (folder / "application.yaml").read_text()
+        files[f"{folder.name}/application.yaml"] = application
+        manifests = folder / "manifests.yaml"
+        if manifests.is_file():
+            ignored = (yaml.safe_load(application)["spec"].get("ignoreDifferences")) or []
+            files[f"{folder.name}/manifests.yaml"] = _canonical(manifests.read_text(), ignored)
+    return files
 
 
 def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
@@ -35,7 +65,7 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                 if env in known[ref]:  # an environment new at one side renders as nothing there
                     progress(f"diff: rendering {env} at {ref}")
                     render_environment(env, out, ref, progress=lambda _: None)
-            old, new = _files(before), _files(after)
+            old, new = comparable_files(before), comparable_files(after)
             apps = sorted({name.split("/")[0] for name in old | new})
             for app in apps:
                 lines = []

@@ -4,7 +4,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 HELM = REPO / ".tools" / "bin" / "helm"
-HELM_CACHE = REPO / ".tools" / "helm" / "home" / "cache"
 ENVIRONMENTS = "environments"
 CLUSTER_SECRETS = "argocd/cluster-secrets"
 APPLICATIONSETS = "argocd/platform"

@@ -1,6 +1,10 @@
 """What Argo CD would apply for an environment: one folder per generated Application with
-`application.yaml` (the Application) and `manifests.yaml` (its sources rendered by helm),
-or `UPSTREAM.md` for an upstream chart that is not in the local helm cache.
+`application.yaml` (the Application) and `manifests.yaml` (its sources rendered by helm as
+Argo CD's repo-server does: release name, destination namespace, the cluster's
+--kube-version and --api-versions from environments/<env>/env.yaml, --include-crds unless
+the source says skipCrds, valueFiles through $values, valuesObject, parameters). Our charts
+come from the checkout; upstream charts from the archives in HELM_CHARTS_DIR
+(../shared/helm-charts by default); a chart in neither is an error.
 
 The output folder is written whole or not at all: everything goes to a new folder beside
 it, moved into place once complete. An existing OUTDIR is replaced only when render made
@@ -12,13 +16,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .appset import Context, expand
-from .paths import HELM, HELM_CACHE, REPO
-from .repo import applicationsets, checkout, context_for, git, one_line
+from .paths import ENVIRONMENTS, HELM, REPO
+from .repo import applicationsets, checkout, context_for, git, load_yaml, one_line
 
 # The file that marks a folder as render's own, so a later render may replace it.
 MARKER = ".rendered-by-scripts-render"
@@ -50,17 +55,54 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace(",", "\\,")
 
 
-def _helm_template(app: dict, source: dict, chart: Path, refs: dict[str, Path], scratch: Path) -> str:
+@dataclass(frozen=True)
+class Cluster:
+    """What the target cluster serves, as Argo CD's repo-server passes it to helm template."""
+
+    kube_version: str
+    api_versions: tuple[str, ...]  # beyond the built-in ones: those of the add-ons' CRDs
+
+
+def cluster_of(environment: str, repo: Path) -> Cluster:
+    settings = (load_yaml(repo / ENVIRONMENTS / environment / "env.yaml", repo) or {}).get("environment", {})
+    try:
+        return Cluster(str(settings["kubeVersion"]), tuple(settings["apiVersions"]))
+    except (KeyError, TypeError):
+        raise RenderError(
+            f"environments/{environment}/env.yaml: environment.kubeVersion and environment.apiVersions "
+            "are required (what the cluster serves)"
+        ) from None
+
+
+def helm_binary() -> str:
+    """helm 3 (Argo CD up to 3.4), or the one GITOPS_HELM names (helm 4 for Argo CD 3.5)."""
+    return os.environ.get("GITOPS_HELM") or str(HELM)
+
+
+def chart_archives() -> Path:
+    """The folder of upstream chart archives: $HELM_CHARTS_DIR, else ../shared/helm-charts."""
+    return Path(os.environ.get("HELM_CHARTS_DIR") or REPO.parent / "shared" / "helm-charts")
+
+
+def _helm_template(
+    app: dict, source: dict, chart: Path, refs: dict[str, Path], scratch: Path, cluster: Cluster
+) -> str:
     name = app["metadata"]["name"]
     helm = source.get("helm", {})
     command = [
-        str(HELM),
+        helm_binary(),
         "template",
         helm.get("releaseName", name),
         str(chart),
         "--namespace",
         app["spec"]["destination"]["namespace"],
+        "--kube-version",
+        cluster.kube_version,
     ]
+    for api_version in cluster.api_versions:
+        command += ["--api-versions", api_version]
+    if not helm.get("skipCrds"):
+        command.append("--include-crds")
     for value_file in helm.get("valueFiles", []):
         command += ["--values", str(_values_file(value_file, chart, refs, name))]
     if helm.get("valuesObject"):
@@ -76,33 +118,32 @@ def _helm_template(app: dict, source: dict, chart: Path, refs: dict[str, Path], 
     return result.stdout
 
 
-def _cached_chart(source: dict) -> Path | None:
-    """An upstream chart pulled into the helm cache earlier (helm pull / helm repo), if any."""
-    found = sorted(HELM_CACHE.rglob(f"{source['chart']}-{source['targetRevision']}.tgz"))
-    return found[0] if found else None
+def upstream_chart(source: dict) -> tuple[str, str]:
+    """(chart, version) of an upstream source: a Helm repository's `chart`, or the last part of
+    an `oci://` repoURL (Argo CD 3.1+ native OCI sources: path `.`)."""
+    if source["repoURL"].startswith("oci://"):
+        return source["repoURL"].rstrip("/").rsplit("/", 1)[-1], str(source["targetRevision"])
+    return source["chart"], str(source["targetRevision"])
 
 
-def _upstream_note(app: dict, source: dict, refs: dict[str, Path], repo: Path) -> str:
-    helm = source.get("helm", {})
-    files = [
-        str(_values_file(f, repo, refs, app["metadata"]["name"]).relative_to(repo))
-        for f in helm.get("valueFiles", [])
-    ]
-    return (
-        f"# {app['metadata']['name']}: upstream chart, not rendered\n\n"
-        "The chart is not in the local helm cache, so it was not rendered offline.\n\n"
-        f"- chart: `{source['chart']}`\n"
-        f"- repository: `{source['repoURL']}`\n"
-        f"- version: `{source['targetRevision']}`\n"
-        f"- release: `{helm.get('releaseName', app['metadata']['name'])}` in namespace "
-        f"`{app['spec']['destination']['namespace']}`\n"
-        f"- values files: {', '.join(f'`{f}`' for f in files) or 'none'}\n\n"
-        "Values from the cluster secret (valuesObject):\n\n"
-        f"```yaml\n{dump(helm.get('valuesObject') or {})}```\n"
-    )
+def archive_of(app: str, source: dict) -> Path:
+    chart, version = upstream_chart(source)
+    archive = chart_archives() / f"{chart}-{version}.tgz"
+    if not archive.is_file():
+        raise RenderError(
+            f"{app}: chart {chart} {version} ({source['repoURL']}) is neither in this repository nor "
+            f"among the archives in {chart_archives()} (set HELM_CHARTS_DIR)"
+        )
+    return archive
 
 
-def render_application(app: dict, context: Context, out: Path, scratch: Path) -> None:
+def _build_dependencies(name: str, chart: Path, path: str) -> None:
+    built = subprocess.run([helm_binary(), "dependency", "build", str(chart)], capture_output=True, text=True)
+    if built.returncode != 0:
+        raise RenderError(f"{name}: helm dependency build {path}: {one_line(built.stderr)}")
+
+
+def render_application(app: dict, context: Context, out: Path, scratch: Path, cluster: Cluster) -> None:
     name = app["metadata"]["name"]
     folder = out / name
     folder.mkdir(parents=True)
@@ -110,30 +151,21 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path) ->
     sources = app["spec"].get("sources") or [app["spec"]["source"]]
     ours = lambda s: s["repoURL"] in context.repo_urls  # noqa: E731
     refs = {s["ref"]: context.repo for s in sources if s.get("ref") and ours(s)}
-    manifests, notes = [], []
+    manifests = []
     for source in sources:
         if "ref" in source and "path" not in source and "chart" not in source:
             continue  # a values-only source
-        if "path" in source:
-            if not ours(source):
-                raise RenderError(f"{name}: source {source['repoURL']} is not this repository")
+        if ours(source):
+            if "path" not in source:
+                raise RenderError(f"{name}: a source of this repository needs a path")
             chart = context.repo / source["path"]
             if not (chart / "Chart.yaml").is_file():
                 raise RenderError(f"{name}: {source['path']} is not a chart")
-            built = subprocess.run(
-                [str(HELM), "dependency", "build", str(chart)], capture_output=True, text=True
-            )
-            if built.returncode != 0:
-                raise RenderError(f"{name}: helm dependency build {source['path']}: {one_line(built.stderr)}")
-            manifests.append(_helm_template(app, source, chart, refs, scratch))
-        elif (cached := _cached_chart(source)) is not None:
-            manifests.append(_helm_template(app, source, cached, refs, scratch))
+            _build_dependencies(name, chart, source["path"])
         else:
-            notes.append(_upstream_note(app, source, refs, context.repo))
-    if manifests:
-        (folder / "manifests.yaml").write_text("".join(manifests))
-    if notes:
-        (folder / "UPSTREAM.md").write_text("\n".join(notes))
+            chart = archive_of(name, source)
+        manifests.append(_helm_template(app, source, chart, refs, scratch, cluster))
+    (folder / "manifests.yaml").write_text("".join(manifests))
 
 
 def check_outdir(out: Path, repo: Path = REPO) -> Path:
@@ -165,6 +197,7 @@ def render_environment(environment: str, out: Path, ref: str | None = None, prog
     target = check_outdir(out)
     with checkout(ref) as repo, tempfile.TemporaryDirectory() as scratch:
         context = context_for(environment, repo)
+        cluster = cluster_of(environment, repo)
         applications = [a for appset in applicationsets(repo) for a in expand(appset, context)]
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -174,7 +207,7 @@ def render_environment(environment: str, out: Path, ref: str | None = None, prog
         try:
             for number, app in enumerate(applications, 1):
                 progress(f"render: [{number}/{len(applications)}] {app['metadata']['name']}")
-                render_application(app, context, staging, Path(scratch))
+                render_application(app, context, staging, Path(scratch), cluster)
             (staging / MARKER).write_text(f"written by scripts/render {environment}; safe to replace\n")
             _move_into_place(staging, target)
         except OSError as error:

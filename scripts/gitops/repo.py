@@ -24,6 +24,26 @@ from .paths import APPLICATIONSETS, CLUSTER_SECRETS, ENVIRONMENTS, REPO
 _NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
+class ManifestLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+    """PyYAML's safe loader (libyaml's when built with it), but a plain `=` is the string "=",
+    as Kubernetes reads it (YAML 1.1's `value` type, which PyYAML cannot construct, appears
+    in CRDs' enums)."""
+
+
+ManifestLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_manifests(text: str) -> list[dict]:
+    """The objects of rendered manifests; a `List` counts as its items, as Argo CD splits it."""
+    found = []
+    for doc in yaml.load_all(text, Loader=ManifestLoader):
+        if isinstance(doc, dict) and doc.get("kind") == "List":
+            found += [item for item in doc.get("items") or [] if item]
+        elif doc:
+            found.append(doc)
+    return found
+
+
 class RepoError(ValueError):
     """A ref, environment, app or file that cannot be used; the message says which and why."""
 

@@ -60,7 +60,7 @@ def test_destinations_and_sources_are_allowed_by_the_project(env):
 def test_charts_and_values_files_exist_and_parameters_are_set(env):
     for app in applications(env):
         for source in app["spec"]["sources"]:
-            if "path" in source:
+            if "path" in source and not source["repoURL"].startswith("oci://"):
                 assert (REPO / source["path"] / "Chart.yaml").is_file(), source["path"]
             helm = source.get("helm", {})
             for value_file in helm.get("valueFiles", []):

@@ -40,7 +40,7 @@ def test_everything_the_applicationsets_read_is_in_the_contract():
     }
     read |= {("annotation", key) for key in re.findall(r"\$annotations\.(\w+)", text)}
     read |= {("annotation", f"{app.replace('-', '_')}_iam_role_arn") for app in apps()}
-    read |= {("label", f"enable_{addon['addon'].replace('-', '_')}") for addon in addons()}
+    read |= {("label", addon["label"]) for addon in addons()}
     assert read <= DOCUMENTED
 
 

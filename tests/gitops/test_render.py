@@ -1,10 +1,13 @@
-"""scripts/render writes, for every environment, what Argo CD would apply, and all of it
-validates strictly."""
+"""scripts/render writes, for every environment, what Argo CD would apply: every Application
+rendered (our charts and the upstream add-ons), and all of it validates strictly."""
+
+import time
 
 import pytest
 import yaml
 
 from tests.support.gitops import applications, environments, run_script
+from tests.support.helm import load_manifests
 from tests.support.paths import REPO
 from tests.support.validate import assert_valid
 
@@ -12,15 +15,23 @@ from tests.support.validate import assert_valid
 @pytest.fixture(scope="module", params=environments(REPO))
 def rendered(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("render") / request.param
+    started = time.monotonic()
     result = run_script("render", request.param, str(out))
     assert result.returncode == 0, result.stderr
+    print(f"render {request.param}: {time.monotonic() - started:.1f} s")
     return request.param, out
 
 
-def test_one_folder_per_generated_application(rendered):
+def objects_of(out, name: str) -> list[dict]:
+    return load_manifests((out / name / "manifests.yaml").read_text())
+
+
+def test_one_folder_per_generated_application_each_rendered(rendered):
     env, out = rendered
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert folders == sorted(a["metadata"]["name"] for a in applications(env))
+    for folder in folders:
+        assert objects_of(out, folder), f"{folder} rendered nothing"
 
 
 def test_everything_rendered_validates_strictly(rendered):
@@ -28,30 +39,32 @@ def test_everything_rendered_validates_strictly(rendered):
     objects = []
     for folder in (p for p in out.iterdir() if p.is_dir()):
         objects += [yaml.safe_load((folder / "application.yaml").read_text())]
-        manifests = folder / "manifests.yaml"
-        if manifests.exists():
-            objects += [d for d in yaml.safe_load_all(manifests.read_text()) if d]
-    assert len(objects) > 10
+        objects += objects_of(out, folder.name)
+    assert len(objects) > 100
     assert_valid(objects)
 
 
-def test_our_charts_render_and_upstream_charts_are_named(rendered):
+def test_add_ons_render_at_their_pinned_versions_with_their_crds(rendered):
     env, out = rendered
-    assert (out / f"gene-api-{env}" / "manifests.yaml").is_file()
-    note = (out / f"aws-load-balancer-controller-{env}" / "UPSTREAM.md").read_text()
-    assert "`aws-load-balancer-controller`" in note
-    assert "`1.13.0`" in note
-    assert f"`environments/{env}/addons/aws-load-balancer-controller.yaml`" in note
+    versions = {
+        a["metadata"]["name"]: a["spec"]["sources"][0]["targetRevision"]
+        for a in applications(env)
+        if "chr21.io/addon" in a["metadata"]["labels"]
+    }
+    assert versions[f"kube-prometheus-stack-{env}"] == "88.5.3"
+    kinds = {(o["kind"], o["metadata"]["name"]) for o in objects_of(out, f"kube-prometheus-stack-{env}")}
+    assert ("CustomResourceDefinition", "servicemonitors.monitoring.coreos.com") in kinds
+    charts = {
+        o["metadata"].get("labels", {}).get("helm.sh/chart") for o in objects_of(out, f"karpenter-{env}")
+    }
+    assert "karpenter-1.14.1" in charts
 
 
 def test_cluster_secret_facts_reach_the_workload(rendered):
     env, out = rendered
     secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{env}.yaml").read_text())
     annotations = secret["metadata"]["annotations"]
-    objects = {
-        (d["kind"], d["metadata"]["name"]): d
-        for d in yaml.safe_load_all((out / f"gene-api-{env}" / "manifests.yaml").read_text())
-    }
+    objects = {(d["kind"], d["metadata"]["name"]): d for d in objects_of(out, f"gene-api-{env}")}
     account = objects[("ServiceAccount", "gene-api")]
     assert (
         account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
@@ -59,6 +72,13 @@ def test_cluster_secret_facts_reach_the_workload(rendered):
     )
     url = objects[("ExternalSecret", "gene-api")]["spec"]["target"]["template"]["data"]["DATABASE_URL"]
     assert f"@{annotations['database_endpoint']}:5432/" in url
+    controller = {
+        (d["kind"], d["metadata"]["name"]): d for d in objects_of(out, f"aws-load-balancer-controller-{env}")
+    }
+    args = controller[("Deployment", "aws-load-balancer-controller")]["spec"]["template"]["spec"][
+        "containers"
+    ][0]
+    assert f"--cluster-name={annotations['aws_cluster_name']}" in args["args"]
 
 
 def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
@@ -66,3 +86,10 @@ def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
     assert result.returncode == 1
     assert "unknown environment 'staging'; known: hml, prod" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_chart_in_neither_place_is_an_error_naming_it(tmp_path):
+    result = run_script("render", "hml", str(tmp_path / "out"), env={"HELM_CHARTS_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "chart aws-load-balancer-controller 3.5.0" in result.stderr
+    assert "is neither in this repository nor among the archives" in result.stderr

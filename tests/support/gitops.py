@@ -5,14 +5,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.paths import REPO
+from tests.support.paths import REPO, helm_charts_dir
 
 sys.path.insert(0, str(REPO / "scripts"))
 
 from gitops.appset import expand
-from gitops.repo import applicationsets, context_for, environments
+from gitops.diff import comparable_files
+from gitops.ignore import masked
+from gitops.repo import applicationsets, context_for, environments, load_manifests
 
-__all__ = ["applications", "applicationsets", "context_for", "environments", "expand", "run_script"]
+__all__ = [
+    "applications",
+    "applicationsets",
+    "comparable_files",
+    "context_for",
+    "environments",
+    "expand",
+    "load_manifests",
+    "masked",
+    "run_script",
+]
 
 
 def applications(environment: str, repo: Path = REPO) -> list[dict]:
@@ -30,7 +42,8 @@ def run_script(
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, **(env or {})},
+        # A copy of the repository elsewhere finds the archives where this checkout does.
+        env={**os.environ, "HELM_CHARTS_DIR": str(helm_charts_dir()), **(env or {})},
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.support.gitops import load_manifests
 from tests.support.paths import CHARTS, HELM3
 
 
@@ -47,7 +48,7 @@ def helm_template(
 
 def render_chart(**kwargs) -> list[dict]:
     """The rendered objects, parsed."""
-    return [doc for doc in yaml.safe_load_all(helm_template(**kwargs)) if doc]
+    return load_manifests(helm_template(**kwargs))
 
 
 def render_one(kind: str, **kwargs) -> dict:

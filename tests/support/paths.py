@@ -13,6 +13,14 @@ CHECKOV = TOOLS_BIN / "checkov"
 KUBERNETES_VERSION = "1.33.0"
 
 
+def helm_charts_dir() -> Path:
+    """The upstream chart archives: $HELM_CHARTS_DIR, else ../shared/helm-charts beside the repository."""
+    folder = Path(os.environ.get("HELM_CHARTS_DIR") or REPO.parent / "shared" / "helm-charts")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"chart archives not found at {folder}: set HELM_CHARTS_DIR")
+    return folder
+
+
 def crd_schemas_dir() -> Path:
     """The CRD JSON Schemas: $CRD_SCHEMAS_DIR, else ../shared/schemas beside the repository."""
     folder = Path(os.environ.get("CRD_SCHEMAS_DIR") or REPO.parent / "shared" / "schemas")

@@ -1,5 +1,7 @@
 """Strict validation of rendered objects: core kinds with kubernetes-validate, custom
-resources against the CRD JSON Schemas. An object whose kind has no schema fails."""
+resources against JSON Schemas: derived from the CRDs among the objects validated (the
+versions that will really be installed, scripts/gitops/crdschemas.py), else from the CRD
+schema folder (../shared/schemas or $CRD_SCHEMAS_DIR). An object whose kind has no schema fails."""
 
 import json
 from functools import cache
@@ -7,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import kubernetes_validate
+from gitops import crdschemas
 
 from tests.support.paths import KUBERNETES_VERSION, crd_schemas_dir
 
@@ -17,6 +20,21 @@ def _crd_validator(path: Path) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(json.loads(path.read_text()))
 
 
+@cache
+def _derived_validator(schema_json: str) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads(schema_json))
+
+
+def derived_validators(objects: list[dict]) -> dict[tuple[str, str, str], jsonschema.Draft7Validator]:
+    """{(group, kind, version): validator} of every CRD among `objects`."""
+    return {
+        key: _derived_validator(json.dumps(schema, sort_keys=True))
+        for crd in objects
+        if crd.get("kind") == "CustomResourceDefinition"
+        for key, schema in crdschemas.schemas_of(crd).items()
+    }
+
+
 def crd_schema_path(obj: dict) -> Path | None:
     group, _, version = obj["apiVersion"].rpartition("/")
     if "." not in group or group.endswith(".k8s.io"):
@@ -24,9 +42,13 @@ def crd_schema_path(obj: dict) -> Path | None:
     return crd_schemas_dir() / group / f"{obj['kind'].lower()}_{version}.json"
 
 
-def validation_errors(obj: dict) -> list[str]:
+def validation_errors(obj: dict, derived: dict | None = None) -> list[str]:
     """Every reason the object is invalid; empty when it is valid."""
     where = f"{obj.get('kind')} {obj.get('metadata', {}).get('name')}"
+    group, _, version = obj["apiVersion"].rpartition("/")
+    validator = (derived or {}).get((group, obj["kind"], version))
+    if validator is not None:
+        return [f"{where}: {e.json_path}: {e.message}" for e in validator.iter_errors(obj)]
     schema = crd_schema_path(obj)
     if schema is not None:
         if not schema.is_file():
@@ -44,5 +66,6 @@ def validation_errors(obj: dict) -> list[str]:
 
 
 def assert_valid(objects: list[dict]) -> None:
-    errors = [e for obj in objects for e in validation_errors(obj)]
+    derived = derived_validators(objects)
+    errors = [e for obj in objects for e in validation_errors(obj, derived)]
     assert not errors, "\n".join(errors)
