@@ -1,25 +1,12 @@
 """scripts/render writes, for every environment, what Argo CD would apply: every Application
 rendered (our charts and the upstream add-ons), and all of it validates strictly."""
 
-import time
-
-import pytest
 import yaml
 
-from tests.support.gitops import applications, environments, run_script
+from tests.support.gitops import applications, run_script
 from tests.support.helm import load_manifests
 from tests.support.paths import REPO
 from tests.support.validate import assert_valid
-
-
-@pytest.fixture(scope="module", params=environments(REPO))
-def rendered(request, tmp_path_factory):
-    out = tmp_path_factory.mktemp("render") / request.param
-    started = time.monotonic()
-    result = run_script("render", request.param, str(out))
-    assert result.returncode == 0, result.stderr
-    print(f"render {request.param}: {time.monotonic() - started:.1f} s")
-    return request.param, out
 
 
 def objects_of(out, name: str) -> list[dict]:
@@ -27,7 +14,7 @@ def objects_of(out, name: str) -> list[dict]:
 
 
 def test_one_folder_per_generated_application_each_rendered(rendered):
-    env, out = rendered
+    env, out = rendered.env, rendered.out
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert folders == sorted(a["metadata"]["name"] for a in applications(env))
     for folder in folders:
@@ -35,7 +22,7 @@ def test_one_folder_per_generated_application_each_rendered(rendered):
 
 
 def test_everything_rendered_validates_strictly(rendered):
-    _, out = rendered
+    out = rendered.out
     objects = []
     for folder in (p for p in out.iterdir() if p.is_dir()):
         objects += [yaml.safe_load((folder / "application.yaml").read_text())]
@@ -45,7 +32,7 @@ def test_everything_rendered_validates_strictly(rendered):
 
 
 def test_add_ons_render_at_their_pinned_versions_with_their_crds(rendered):
-    env, out = rendered
+    env, out = rendered.env, rendered.out
     versions = {
         a["metadata"]["name"]: a["spec"]["sources"][0]["targetRevision"]
         for a in applications(env)
@@ -61,7 +48,7 @@ def test_add_ons_render_at_their_pinned_versions_with_their_crds(rendered):
 
 
 def test_cluster_secret_facts_reach_the_workload(rendered):
-    env, out = rendered
+    env, out = rendered.env, rendered.out
     secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{env}.yaml").read_text())
     annotations = secret["metadata"]["annotations"]
     objects = {(d["kind"], d["metadata"]["name"]): d for d in objects_of(out, f"gene-api-{env}")}
