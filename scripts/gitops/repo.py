@@ -48,10 +48,11 @@ class RepoError(ValueError):
     """A ref, environment, app or file that cannot be used; the message says which and why."""
 
 
-def one_line(text: str) -> str:
-    """The first non-empty line of a tool's message, for a one-line error."""
+def one_line(text: str, most: int = 3) -> str:
+    """A tool's message on one line: its first `most` non-empty lines (helm says what and
+    then where, on the lines after the first), for a one-line error."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0] if lines else "(no message)"
+    return " ".join(lines[:most]) if lines else "(no message)"
 
 
 def git(*args: str, cwd: Path = REPO, check: bool = True) -> str:

@@ -1,5 +1,6 @@
 """Every key our add-on values set (environments/*/addons/*.yaml and the ApplicationSet's
-valuesObject) is one the pinned chart has: a key upstream renamed or removed would
+valuesObject) is one the pinned upstream chart has (our own charts/platform refuses unknown
+keys itself, by its values.schema.json): a key upstream renamed or removed would
 otherwise be ignored without a word. Subcharts' keys count under their name; below a
 default that is an empty map or null (annotations, resources, selectors) any key goes."""
 
@@ -80,6 +81,8 @@ def addon_values(env: str) -> list[tuple[str, str, dict]]:
         if "chr21.io/addon" not in app["metadata"]["labels"]:
             continue
         source = app["spec"]["sources"][0]
+        if "path" in source and not source["repoURL"].startswith("oci://"):
+            continue  # our own chart: its values.schema.json refuses unknown keys at render
         chart = source.get("chart") or source["repoURL"].rsplit("/", 1)[-1]
         archive = f"{chart}-{source['targetRevision']}.tgz"
         for value_file in source["helm"].get("valueFiles", []):

@@ -32,10 +32,11 @@ app.kubernetes.io/name: {{ include "common.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
-{{/* common.labels: the app.kubernetes.io/* labels of every object of a release. */}}
+{{/* common.labels: the app.kubernetes.io/* labels of every object of a release (version: the image tag, else the appVersion; charts without an image too). */}}
 {{- define "common.labels" -}}
+{{- $image := .Values.image | default dict -}}
 {{ include "common.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
+app.kubernetes.io/version: {{ $image.tag | default .Chart.AppVersion | trunc 63 | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: chr21-platform
 helm.sh/chart: {{ include "common.chart" . }}
