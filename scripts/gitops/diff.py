@@ -15,6 +15,9 @@ from .ignore import masked
 from .render import render_environment
 from .repo import RepoError, checkout, environments, load_manifests, resolve
 
+# libyaml's dumper when PyYAML has it: the add-ons' CRDs run to tens of thousands of lines.
+DUMPER = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+
 
 def _canonical(manifests: str, ignore_differences: list[dict]) -> str:
     objects = [masked(obj, ignore_differences) for obj in load_manifests(manifests)]
@@ -24,23 +27,27 @@ def _canonical(manifests: str, ignore_differences: list[dict]) -> str:
         return obj.get("kind", ""), metadata.get("namespace", ""), metadata.get("name", "")
 
     return "".join(
-        "---\n" + yaml.safe_dump(obj, sort_keys=True, default_flow_style=False)
+        "---\n" + yaml.dump(obj, Dumper=DUMPER, sort_keys=True, default_flow_style=False)
         for obj in sorted(objects, key=key)
     )
 
 
+def rendered_files(root: Path) -> dict[str, str]:
+    """The files of each Application folder as written (render's marker file is not one)."""
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.glob("*/*")) if p.is_file()}
+
+
+def comparable(files: dict[str, str], name: str) -> str:
+    """A rendered file as Argo CD compares it: manifests in the canonical form above."""
+    if not name.endswith("/manifests.yaml"):
+        return files[name]
+    application = yaml.safe_load(files[name.replace("/manifests.yaml", "/application.yaml")])
+    return _canonical(files[name], application["spec"].get("ignoreDifferences") or [])
+
+
 def comparable_files(root: Path) -> dict[str, str]:
-    """The rendered files of each Application folder (render's marker file is not one), the
-    manifests in the canonical form above."""
-    files = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        application = (folder / "application.yaml").read_text()
-        files[f"{folder.name}/application.yaml"] = application
-        manifests = folder / "manifests.yaml"
-        if manifests.is_file():
-            ignored = (yaml.safe_load(application)["spec"].get("ignoreDifferences")) or []
-            files[f"{folder.name}/manifests.yaml"] = _canonical(manifests.read_text(), ignored)
-    return files
+    files = rendered_files(root)
+    return {name: comparable(files, name) for name in files}
 
 
 def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
@@ -65,14 +72,16 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                 if env in known[ref]:  # an environment new at one side renders as nothing there
                     progress(f"diff: rendering {env} at {ref}")
                     render_environment(env, out, ref, progress=lambda _: None)
-            old, new = comparable_files(before), comparable_files(after)
+            old, new = rendered_files(before), rendered_files(after)
             apps = sorted({name.split("/")[0] for name in old | new})
             for app in apps:
                 lines = []
                 for name in sorted(n for n in old | new if n.split("/")[0] == app):
+                    if old.get(name) == new.get(name):
+                        continue  # the same bytes: nothing to compare (most add-ons, most days)
                     lines += difflib.unified_diff(
-                        old.get(name, "").splitlines(keepends=True),
-                        new.get(name, "").splitlines(keepends=True),
+                        (comparable(old, name) if name in old else "").splitlines(keepends=True),
+                        (comparable(new, name) if name in new else "").splitlines(keepends=True),
                         fromfile=f"{base}/{name}" if name in old else "/dev/null",
                         tofile=f"{head}/{name}" if name in new else "/dev/null",
                     )

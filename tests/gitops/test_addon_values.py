@@ -49,28 +49,38 @@ def chart_defaults(archive_name: str) -> tuple[dict, dict[str, dict]]:
         return parent, subcharts
 
 
-def unknown_keys(ours: dict, defaults, prefix: str = "") -> list[str]:
+# Maps a chart passes through whole to its application's own configuration (the chart's
+# README says so): their keys are the application's, not the chart's values.
+PASSED_THROUGH = {
+    "argo-cd": {"configs.cm", "configs.params", "configs.rbac"},  # argocd-cm, -cmd-params-cm, -rbac-cm
+}
+
+
+def unknown_keys(ours: dict, defaults, prefix: str = "", open_maps: frozenset = frozenset()) -> list[str]:
     found = []
     for key, value in ours.items():
         path = f"{prefix}{key}"
+        if path in open_maps:
+            continue
         if not isinstance(defaults, dict) or key not in defaults:
             found.append(path)
             continue
         default = defaults[key]
         if isinstance(value, dict) and isinstance(default, dict) and default:
-            found += unknown_keys(value, default, f"{path}.")
+            found += unknown_keys(value, default, f"{path}.", open_maps)
     return found
 
 
 def chart_keys_missing(ours: dict, archive_name: str) -> list[str]:
     parent, subcharts = chart_defaults(archive_name)
+    open_maps = frozenset(PASSED_THROUGH.get(archive_name.rsplit("-", 1)[0], ()))
     missing = []
     for key, value in ours.items():
         if key in subcharts and isinstance(value, dict):
             merged = {**subcharts[key], **(parent.get(key) or {}), "enabled": True, "global": {}}
             missing += unknown_keys(value, merged, f"{key}.")
         elif key != "global":
-            missing += unknown_keys({key: value}, parent)
+            missing += unknown_keys({key: value}, parent, open_maps=open_maps)
     return missing
 
 

@@ -1,6 +1,8 @@
 """scripts/render writes, for every environment, what Argo CD would apply: every Application
 rendered (our charts and the upstream add-ons), and all of it validates strictly."""
 
+import re
+
 import yaml
 
 from tests.support.gitops import applications, run_script
@@ -78,5 +80,7 @@ def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
 def test_a_chart_in_neither_place_is_an_error_naming_it(tmp_path):
     result = run_script("render", "hml", str(tmp_path / "out"), env={"HELM_CHARTS_DIR": str(tmp_path)})
     assert result.returncode == 1
-    assert "chart aws-load-balancer-controller 3.5.0" in result.stderr
-    assert "is neither in this repository nor among the archives" in result.stderr
+    assert re.search(
+        r"error: \S+: chart \S+ \S+ \(\S+\) is neither in this repository nor among the archives",
+        result.stderr,
+    )

@@ -65,6 +65,7 @@ def test_a_long_list_of_field_errors_is_cut(client):
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
     [
+        pytest.param("GET", "/genes?gene_type=" + "g" * 7_000, {}, id="7 KB query"),
         pytest.param("GET", "/genes?gene_type=" + "g" * 60_000, {}, id="60 KB query"),
         pytest.param("GET", "/genes", {"Accept": "x/" + "a" * 80_000}, id="80 KB Accept"),
         pytest.param("GET", "/" + "p" * 20_000, {}, id="20 KB path"),

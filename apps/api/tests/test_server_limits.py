@@ -215,12 +215,17 @@ def test_malformed_requests_get_a_problem_document(server):
 
 
 def test_a_long_query_or_accept_gets_a_short_answer(server):
-    for request in (
-        b"GET /genes?gene_type=" + b"g" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"GET /genes HTTP/1.1\r\nHost: x\r\nAccept: x/" + b"a" * 80_000 + b"\r\n\r\n",
+    for request, status in (
+        (b"GET /genes?gene_type=" + b"g" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /genes HTTP/1.1\r\nHost: x\r\nAccept: x/" + b"a" * 80_000 + b"\r\n\r\n", 431),
+        (
+            b"GET /genes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: x/" + b"a" * 8_000 + b"\r\n\r\n",
+            406,
+        ),
     ):
-        raw, _ = exchange(server.port, request)
-        assert 400 <= status_and_problem(raw)[0] < 500
+        raw, closed = exchange(server.port, request)
+        assert closed
+        assert status_and_problem(raw)[0] == status
         assert len(raw) < 2_000
 
 

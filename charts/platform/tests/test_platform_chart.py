@@ -65,7 +65,7 @@ def test_one_node_pool_per_entry_and_null_removes_a_default_one():
             "limits": {"cpu": "8"},
             "consolidateAfter": "30s",
             "expireAfter": "Never",
-        }
+        },
     }
     objects = render({"karpenter": {"nodePools": pools}})
     assert [name for kind, name in objects if kind == "NodePool"] == ["batch"]

@@ -2,9 +2,10 @@
 
 - RequestContextMiddleware: the request id (logs, answers, error documents), one access
   line, metrics from fixed label sets, `X-Content-Type-Options: nosniff`, HEAD answered as
-  GET without the body (RFC 9110 9.3.2), a request with both Content-Length and
-  Transfer-Encoding refused and its connection closed (RFC 9112 6.1), and any exception
-  turned into a 500 problem document carrying the request id.
+  GET without the body (RFC 9110 9.3.2), a request target over 8 KiB refused (414) and
+  headers over 16 KiB (431), a request with both Content-Length and Transfer-Encoding
+  refused and its connection closed (RFC 9112 6.1), and any exception turned into a 500
+  problem document carrying the request id.
 - CatalogueCacheMiddleware: ETag (the catalogue's version) and Cache-Control on answers
   that depend only on the catalogue, and 304 on a matching If-None-Match.
 """
@@ -23,6 +24,10 @@ from gene_api.core.problems import MEDIA_TYPE, excerpt, problem_bytes
 
 access_log = logging.getLogger("gene_api.access")
 error_log = logging.getLogger("gene_api.errors")
+# The request target and the headers the API reads at most. h11 bounds them only while they
+# arrive in pieces (an incomplete event); a request sent in one write could be larger.
+MAX_TARGET_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 16 * 1024
 # A request id a client sends is kept only if it is short and plain, so logs stay clean.
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 UNMATCHED_ROUTE = "<unmatched>"
@@ -69,8 +74,16 @@ class RequestContextMiddleware:
                 message = {**message, "body": b""}
             await send(message)
 
+        target_bytes = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        header_bytes = sum(len(name) + len(value) for name, value in scope["headers"])
         try:
-            if "content-length" in headers and "transfer-encoding" in headers:
+            if target_bytes > MAX_TARGET_BYTES:
+                detail = f"the request target holds {target_bytes:,} bytes; at most {MAX_TARGET_BYTES:,}"
+                await send_problem(send_with_context, 414, detail, scope["path"], close=True)
+            elif header_bytes > MAX_HEADER_BYTES:
+                detail = f"the headers hold {header_bytes:,} bytes; at most {MAX_HEADER_BYTES:,}"
+                await send_problem(send_with_context, 431, detail, scope["path"], close=True)
+            elif "content-length" in headers and "transfer-encoding" in headers:
                 await send_problem(
                     send_with_context,
                     400,
