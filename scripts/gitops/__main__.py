@@ -3,9 +3,10 @@
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from . import crdschemas
+from . import checkov, crdschemas
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
@@ -26,8 +27,18 @@ def _progress(message: str) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     names = render_environment(args.env, args.outdir, args.ref, progress=_progress)
-    print(f"render: {len(names)} Applications of {args.env} written to {args.outdir}")
+    objects = sum(len(load_manifests(p.read_text())) for p in args.outdir.glob("*/manifests.yaml"))
+    seconds = time.monotonic() - started
+    where = f"{args.outdir} in {seconds:.1f} s"
+    print(f"render: {len(names)} Applications ({objects} objects) of {args.env} written to {where}")
+    if args.checkov:
+        _progress("render: checkov over every Application (CRDs left out)")
+        print(
+            f"checkov, per Application (accepted upstream findings: argocd/checkov-upstream.yaml):\n"
+            f"{checkov.summary(checkov.scan(args.outdir))}"
+        )
     return 0
 
 
@@ -86,6 +97,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("env")
     render.add_argument("outdir", type=Path)
     render.add_argument("--ref", help="git ref to render (default: the working tree)")
+    render.add_argument(
+        "--checkov", action="store_true", help="also run checkov and print a summary per Application"
+    )
     render.set_defaults(run=cmd_render)
     schemas = commands.add_parser("crd-schemas", help="derive JSON Schemas from the CRDs ENV installs")
     schemas.add_argument("env")

@@ -10,6 +10,7 @@ from tests.support.paths import REPO, helm_charts_dir
 sys.path.insert(0, str(REPO / "scripts"))
 
 from gitops.appset import expand
+from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
 from gitops.repo import applicationsets, context_for, environments, load_manifests
@@ -17,6 +18,7 @@ from gitops.repo import applicationsets, context_for, environments, load_manifes
 __all__ = [
     "applications",
     "applicationsets",
+    "checkov_scan",
     "comparable_files",
     "context_for",
     "environments",
