@@ -125,15 +125,15 @@ def generate(generator: dict, context: Context) -> list[dict]:
         ]
         return [git_file_params(f, context.repo) for f in found]
     if kinds == ["matrix"]:
+        # Argo CD (applicationset/generators/matrix.go): the second generator's strings are
+        # templated with each of the first's parameter sets; the two sets are merged deeply,
+        # the first generator's values winning where both set a key.
         first, second = generator["matrix"]["generators"]
         combined = []
         outer = generate(first, context)
         for params, interpolated in zip(outer, render_trees(second, outer), strict=True):
             for more in generate(interpolated, context):
-                clash = set(params) & set(more)
-                if clash:
-                    raise ExpansionError(f"matrix generators both set {sorted(clash)}")
-                combined.append({**params, **more})
+                combined.append(deep_merge(more, params))
         return combined
     raise ExpansionError(f"generator {kinds} is not supported here")
 
@@ -171,6 +171,17 @@ def render_trees(tree, params_list: list[dict]) -> list:
             _set(copy_, path, rendered[index * len(strings) + offset])
         trees.append(copy_)
     return trees
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """`override` merged into `base` map by map, its values winning (mergo.WithOverride)."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
 
 
 def merge_patch(base: dict, patch: dict) -> dict:
@@ -218,7 +229,10 @@ def _expand(appset: dict, context: Context) -> list[dict]:
     for index, template in enumerate(templates):
         if patches:
             patch = yaml.safe_load(patches[index]) or {}
+            project = template.get("spec", {}).get("project")
             template = merge_patch(template, patch)
+            # Argo CD keeps the template's project whatever the patch says (template/patch.go).
+            template.setdefault("spec", {})["project"] = project
         metadata = {
             **template.get("metadata", {}),
             "namespace": appset["metadata"].get("namespace", ARGOCD_NAMESPACE),

@@ -39,6 +39,26 @@ class TemplateError(ValueError):
     """A template that Argo CD would refuse; the message says which and why."""
 
 
+# Functions helm's engine has and Argo CD's (sprig's generic set, applicationset/utils/utils.go)
+# has not: a template calling one renders here but fails in the ApplicationSet controller.
+HELM_ONLY_FUNCTIONS = (
+    "include",
+    "required",
+    "tpl",
+    "lookup",
+    "toToml",
+    "fromToml",
+    "fromJson",
+    "fromJsonArray",
+)
+_CALL = re.compile(r"(?<![\w.$])(" + "|".join(HELM_ONLY_FUNCTIONS) + r")\b")
+
+
+def helm_only_functions(template: str) -> list[str]:
+    actions = [_STRING.sub('""', a) for a in _ACTION.findall(template)]
+    return sorted({name for action in actions for name in _CALL.findall(action)})
+
+
 def fields(template: str) -> set[str]:
     """The dotted fields a template reads, with `$var` resolved to what it was assigned."""
     actions = [_STRING.sub('""', a) for a in _ACTION.findall(template) if not a.strip().startswith("/*")]
@@ -70,6 +90,12 @@ def missing_fields(template: str, params: dict) -> list[str]:
 def render_all(jobs: list[tuple[str, dict]]) -> list[str]:
     """Each (template, params) rendered; one helm call for all of them."""
     for template, params in jobs:
+        helm_only = helm_only_functions(template)
+        if helm_only:
+            raise TemplateError(
+                f"{', '.join(helm_only)}: not a function of Argo CD's templates (sprig's), in "
+                f"{template.strip()[:200]!r}"
+            )
         missing = missing_fields(template, params)
         if missing:
             raise TemplateError(
