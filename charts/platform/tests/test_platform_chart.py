@@ -76,12 +76,17 @@ def test_grafana_admin_can_be_left_out():
     assert ("ExternalSecret", "grafana-admin") not in render({"grafanaAdmin": {"enabled": False}})
 
 
-def test_custom_resources_wait_for_their_crds():
-    for (kind, _), obj in render().items():
+def test_custom_resources_wait_for_their_crds_and_what_they_reference():
+    waves = {}
+    for (kind, name), obj in render().items():
+        annotations = obj["metadata"]["annotations"]
+        waves[kind] = int(annotations["argocd.argoproj.io/sync-wave"])
         if kind != "Namespace":
-            assert obj["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == (
-                "SkipDryRunOnMissingResource=true"
-            )
+            assert annotations["argocd.argoproj.io/sync-options"] == "SkipDryRunOnMissingResource=true", name
+    # The namespace first; a store before the ExternalSecret that reads through it; the node
+    # class before the node pools that name it.
+    assert waves["Namespace"] < waves["ClusterSecretStore"] < waves["ExternalSecret"]
+    assert waves["EC2NodeClass"] < waves["NodePool"]
 
 
 @pytest.mark.parametrize(
