@@ -49,18 +49,24 @@ def chart_defaults(archive_name: str) -> tuple[dict, dict[str, dict]]:
         return parent, subcharts
 
 
-# Maps a chart passes through whole to its application's own configuration (the chart's
-# README says so): their keys are the application's, not the chart's values.
+# Maps a chart passes through whole, to its application's configuration or into a Kubernetes
+# object (the chart's README and templates say so): their keys are not the chart's values.
 PASSED_THROUGH = {
     "argo-cd": {"configs.cm", "configs.params", "configs.rbac"},  # argocd-cm, -cmd-params-cm, -rbac-cm
 }
+# Values that are Kubernetes objects the charts write whole into pod specs (toYaml), at any
+# depth: their insides are Kubernetes' schema, which the strict validation of the rendered
+# objects checks (tests/gitops/test_render.py).
+KUBERNETES_OBJECTS = {"resources", "securityContext", "podSecurityContext", "containerSecurityContext"}
 
 
 def unknown_keys(ours: dict, defaults, prefix: str = "", open_maps: frozenset = frozenset()) -> list[str]:
     found = []
     for key, value in ours.items():
         path = f"{prefix}{key}"
-        if path in open_maps:
+        if path in open_maps or (
+            key in KUBERNETES_OBJECTS and isinstance(defaults, dict) and key in defaults
+        ):
             continue
         if not isinstance(defaults, dict) or key not in defaults:
             found.append(path)
