@@ -167,6 +167,7 @@ def test_slow_clients_are_cut_off_while_others_are_served(server):
     results, served = asyncio.run(scenario())
     assert served == [200] * 20
     held = sorted(seconds for seconds, _ in results)
+    print(f"{SLOW_CLIENTS} slow clients held {held[0]:.2f}-{held[-1]:.2f} s (timeout {HEADER_TIMEOUT} s)")
     assert held[-1] <= HEADER_TIMEOUT + SLACK, f"longest slow client held {held[-1]:.1f} s"
     assert held[0] >= HEADER_TIMEOUT * 0.9
     status, problem = status_and_problem(results[0][1])
@@ -267,6 +268,7 @@ def test_a_20_mb_body_is_refused_without_being_held(server, framing):
     thread.join(timeout=60)
     assert not thread.is_alive()
     grown_mib = (server.rss_kib() - before) / 1024
+    print(f"20 MiB body, {framing}: server RSS grew by {grown_mib:.1f} MiB")  # shown with -s
     status, _ = status_and_problem(b"".join(answer))
     assert status in (413, 400)  # chunked: 413 once past the limit, or 400 at the first bad chunk line
     assert grown_mib < 10, f"the server grew by {grown_mib:.1f} MiB for a 20 MiB body"
