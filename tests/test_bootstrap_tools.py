@@ -32,6 +32,10 @@ def test_checkov_is_the_pinned_version_in_its_own_virtualenv(pins):
     assert (REPO / ".tools" / "stamps" / "checkov").read_text() == pins["CHECKOV_VERSION"]
 
 
+def test_bedtools_is_the_debian_12_version(pins):
+    assert run("bedtools", "--version").stdout.strip() == f"bedtools {pins['BEDTOOLS_VERSION']}"
+
+
 def test_second_run_has_nothing_to_do():
     result = run(str(REPO / "scripts" / "bootstrap-tools"))
     assert result.returncode == 0
