@@ -6,7 +6,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkov, crdschemas
+from . import checkov, crdschemas, pullcharts
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
@@ -54,6 +54,12 @@ def cmd_crd_schemas(args: argparse.Namespace) -> int:
         ]
     count = crdschemas.write(crds, args.outdir)
     print(f"crd-schemas: {count} schemas of {len(crds)} CRDs of {args.env} written to {args.outdir}")
+    return 0
+
+
+def cmd_pull_charts(args: argparse.Namespace) -> int:
+    pulled = pullcharts.pull_all(args.outdir, progress=_progress)
+    print(f"pull-charts: {len(pulled)} charts in {args.outdir}; render with HELM_CHARTS_DIR={args.outdir}")
     return 0
 
 
@@ -105,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
     schemas.add_argument("env")
     schemas.add_argument("outdir", type=Path, nargs="?", default=crdschemas.CACHE)
     schemas.set_defaults(run=cmd_crd_schemas)
+    pull = commands.add_parser("pull-charts", help="helm pull the pinned upstream charts into OUTDIR")
+    pull.add_argument("outdir", type=Path)
+    pull.set_defaults(run=cmd_pull_charts)
     diff = commands.add_parser("diff", help="rendered-manifest diff between two git refs")
     diff.add_argument("base")
     diff.add_argument("head")

@@ -13,6 +13,7 @@ from gitops.appset import expand
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
+from gitops.pullcharts import pinned_charts, pull_command
 from gitops.repo import applicationsets, context_for, environments, load_manifests
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "expand",
     "load_manifests",
     "masked",
+    "pinned_charts",
+    "pull_command",
     "run_script",
 ]
 

@@ -1,0 +1,35 @@
+"""The upstream charts the addons ApplicationSet pins, pulled with helm into a folder laid out
+as HELM_CHARTS_DIR expects ({chart}-{version}.tgz): for a machine that reaches the charts'
+registries (CI on GitHub) and has no ../shared/helm-charts beside the repository."""
+
+import subprocess
+from pathlib import Path
+
+from .paths import REPO
+from .render import RenderError, helm_binary
+from .repo import applicationsets, one_line
+
+
+def pinned_charts(repo: Path = REPO) -> list[tuple[str, str, str]]:
+    """(repoURL, chart, version) of every upstream add-on (not charts of this repository)."""
+    addons = next(a for a in applicationsets(repo) if a["metadata"]["name"] == "addons")
+    elements = addons["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
+    return [(e["repoURL"], e["chart"], str(e["version"])) for e in elements if e["repoURL"]]
+
+
+def pull_command(repo_url: str, chart: str, version: str, out: Path) -> list[str]:
+    if repo_url.startswith("oci://"):
+        return [helm_binary(), "pull", repo_url, "--version", version, "--destination", str(out)]
+    return [helm_binary(), "pull", chart, "--repo", repo_url, "--version", version, "--destination", str(out)]
+
+
+def pull_all(out: Path, progress=print) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    pulled = []
+    for repo_url, chart, version in pinned_charts():
+        progress(f"pull-charts: {chart} {version} from {repo_url}")
+        result = subprocess.run(pull_command(repo_url, chart, version, out), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RenderError(f"helm pull {chart} {version}: {one_line(result.stderr)}")
+        pulled.append(out / f"{chart}-{version}.tgz")
+    return pulled
