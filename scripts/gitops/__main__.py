@@ -10,12 +10,13 @@ from . import checkov, crdschemas, pullcharts
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
+from .outdir import OutdirError, check_outdir, write_whole
 from .promote import PromotionError, promote, rollback
 from .render import RenderError, render_environment
 from .repo import RepoError, load_manifests
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
-ERRORS = (PromotionError, RepoError, RenderError, ExpansionError, TemplateError, OSError)
+ERRORS = (PromotionError, RepoError, RenderError, OutdirError, ExpansionError, TemplateError, OSError)
 
 
 class RollbackDiffError(RuntimeError):
@@ -43,6 +44,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_crd_schemas(args: argparse.Namespace) -> int:
+    check_outdir(args.outdir)  # refused before the render, not after
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / args.env
         render_environment(args.env, out, progress=_progress)
@@ -52,8 +54,9 @@ def cmd_crd_schemas(args: argparse.Namespace) -> int:
             for obj in load_manifests(manifests.read_text())
             if obj.get("kind") == "CustomResourceDefinition"
         ]
-    count = crdschemas.write(crds, args.outdir)
-    print(f"crd-schemas: {count} schemas of {len(crds)} CRDs of {args.env} written to {args.outdir}")
+    written = []
+    write_whole(args.outdir, lambda staging: written.append(crdschemas.write(crds, staging)), "crd-schemas")
+    print(f"crd-schemas: {written[0]} schemas of {len(crds)} CRDs of {args.env} written to {args.outdir}")
     return 0
 
 

@@ -124,6 +124,14 @@ def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
     old = image_of(before, where)
     if new == old:
         raise PromotionError(f"{app} in {target} already runs {old}: nothing to promote")
+    head = resolve("HEAD", repo)
+
+    def restore() -> None:
+        """The file and the index as before, unless the commit was made."""
+        if resolve("HEAD", repo) == head:
+            dst.write_text(before_text)
+            git("reset", "--quiet", "--", where, cwd=repo, check=False)
+
     try:
         dst.write_text(_replace_reference(before_text, new, where))
         after = load_yaml(dst, repo)
@@ -141,10 +149,12 @@ def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
         git("add", "--", where, cwd=repo)
         git("commit", "--quiet", "-m", message, "--", where, cwd=repo)
     except (PromotionError, RepoError, OSError) as error:
-        dst.write_text(before_text)
-        git("reset", "--quiet", "--", where, cwd=repo, check=False)
+        restore()
         raise PromotionError(f"{error}; nothing was changed") from None
-    return git("rev-parse", "HEAD", cwd=repo).strip()
+    except BaseException:  # interrupted (Ctrl-C): nothing half-written either
+        restore()
+        raise
+    return resolve("HEAD", repo)
 
 
 def promotions(app: str, env: str, path: Path, repo: Path) -> list[str]:
@@ -178,11 +188,19 @@ def rollback(app: str, env: str, repo: Path = REPO) -> tuple[str, str]:
     require_clean(repo)
     target = live_promotion(app, env, repo)
     head = resolve("HEAD", repo)
+
+    def undo() -> None:
+        """Never leave a half-done revert behind."""
+        git("revert", "--abort", cwd=repo, check=False)
+        if resolve("HEAD", repo) != head:
+            git("reset", "--quiet", "--hard", head, cwd=repo)
+
     try:
         git("revert", "--no-edit", target, cwd=repo)
     except RepoError as error:
-        git("revert", "--abort", cwd=repo, check=False)
-        if resolve("HEAD", repo) != head:  # never leave a half-done revert behind
-            git("reset", "--quiet", "--hard", head, cwd=repo)
+        undo()
         raise PromotionError(f"git revert {target[:12]} failed ({error}); nothing was changed") from None
+    except BaseException:  # interrupted (Ctrl-C)
+        undo()
+        raise
     return target, resolve("HEAD", repo)

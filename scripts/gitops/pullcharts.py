@@ -5,6 +5,7 @@ registries (CI on GitHub) and has no ../shared/helm-charts beside the repository
 import subprocess
 from pathlib import Path
 
+from .outdir import write_whole
 from .paths import REPO
 from .render import RenderError, helm_binary
 from .repo import applicationsets, one_line
@@ -23,13 +24,17 @@ def pull_command(repo_url: str, chart: str, version: str, out: Path) -> list[str
     return [helm_binary(), "pull", chart, "--repo", repo_url, "--version", version, "--destination", str(out)]
 
 
-def pull_all(out: Path, progress=print) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    pulled = []
-    for repo_url, chart, version in pinned_charts():
-        progress(f"pull-charts: {chart} {version} from {repo_url}")
-        result = subprocess.run(pull_command(repo_url, chart, version, out), capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RenderError(f"helm pull {chart} {version}: {one_line(result.stderr)}")
-        pulled.append(out / f"{chart}-{version}.tgz")
-    return pulled
+def pull_all(out: Path, progress=print) -> list[str]:
+    """Pull every pinned chart into `out` (written whole, outdir.py); returns the archive names."""
+    pinned = pinned_charts()
+
+    def fill(staging: Path) -> None:
+        for repo_url, chart, version in pinned:
+            progress(f"pull-charts: {chart} {version} from {repo_url}")
+            command = pull_command(repo_url, chart, version, staging)
+            result = subprocess.run(command, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RenderError(f"helm pull {chart} {version}: {one_line(result.stderr)}")
+
+    write_whole(out, fill, "pull-charts")
+    return [f"{chart}-{version}.tgz" for _, chart, version in pinned]

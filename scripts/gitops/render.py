@@ -6,14 +6,10 @@ the source says skipCrds, valueFiles through $values, valuesObject, parameters).
 come from the checkout; upstream charts from the archives in HELM_CHARTS_DIR
 (../shared/helm-charts by default); a chart in neither is an error.
 
-The output folder is written whole or not at all: everything goes to a new folder beside
-it, moved into place once complete. An existing OUTDIR is replaced only when render made
-it (it holds MARKER) or it is empty; the repository, its parents, and anything git tracks
-are refused.
+The output folder is written whole or not at all, and only where render owns it (outdir.py).
 """
 
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -22,11 +18,9 @@ from pathlib import Path
 import yaml
 
 from .appset import Context, expand
+from .outdir import check_outdir, write_whole
 from .paths import ENVIRONMENTS, HELM, REPO
-from .repo import applicationsets, checkout, context_for, git, load_yaml, one_line
-
-# The file that marks a folder as render's own, so a later render may replace it.
-MARKER = ".rendered-by-scripts-render"
+from .repo import applicationsets, checkout, context_for, load_yaml, one_line
 
 
 class RenderError(ValueError):
@@ -168,65 +162,18 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path, cl
     (folder / "manifests.yaml").write_text("".join(manifests))
 
 
-def check_outdir(out: Path, repo: Path = REPO) -> Path:
-    """The absolute OUTDIR, if render may write it; else a RenderError saying why not."""
-    target = Path(os.path.abspath(out))
-    if target == repo or repo.is_relative_to(target):
-        raise RenderError(f"{out} is the repository or holds it; choose a folder of its own, e.g. out/prod")
-    if target.is_relative_to(repo):
-        inside = str(target.relative_to(repo))
-        if (
-            inside.split(os.sep)[0] == ".git"
-            or git("ls-files", "--", f":(literal){inside}", cwd=repo).strip()
-        ):
-            raise RenderError(
-                f"{out} holds files of the repository; choose a folder of its own, e.g. out/prod"
-            )
-    if target.exists() or target.is_symlink():
-        if target.is_symlink() or not target.is_dir():
-            raise RenderError(f"{out} exists and is not a folder")
-        if not (target / MARKER).is_file() and any(target.iterdir()):
-            raise RenderError(
-                f"{out} holds files render did not write; choose a new folder or empty it yourself"
-            )
-    return target
-
-
 def render_environment(environment: str, out: Path, ref: str | None = None, progress=print) -> list[str]:
     """Render into `out`, replacing it only when complete; returns the Application names."""
-    target = check_outdir(out)
+    check_outdir(out)  # before any work: a folder render may not write is refused at once
     with checkout(ref) as repo, tempfile.TemporaryDirectory() as scratch:
         context = context_for(environment, repo)
         cluster = cluster_of(environment, repo)
         applications = [a for appset in applicationsets(repo) for a in expand(appset, context)]
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.rendering-", dir=target.parent))
-        except OSError as error:
-            raise RenderError(f"cannot write beside {out}: {error.strerror}") from None
-        try:
+
+        def fill(staging: Path) -> None:
             for number, app in enumerate(applications, 1):
                 progress(f"render: [{number}/{len(applications)}] {app['metadata']['name']}")
                 render_application(app, context, staging, Path(scratch), cluster)
-            (staging / MARKER).write_text(f"written by scripts/render {environment}; safe to replace\n")
-            _move_into_place(staging, target)
-        except OSError as error:
-            raise RenderError(f"cannot write {out}: {error.strerror or error}") from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+
+        write_whole(out, fill, f"render {environment}")
     return [a["metadata"]["name"] for a in applications]
-
-
-def _move_into_place(staging: Path, target: Path) -> None:
-    """Swap the complete render in; the previous one (render's own, checked above) goes."""
-    if not target.exists():
-        staging.rename(target)
-        return
-    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
-    target.rename(previous)
-    try:
-        staging.rename(target)
-    except OSError:
-        previous.rename(target)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)

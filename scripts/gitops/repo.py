@@ -62,6 +62,11 @@ def git(*args: str, cwd: Path = REPO, check: bool = True) -> str:
     return result.stdout
 
 
+def git_succeeds(*args: str, cwd: Path = REPO) -> bool:
+    """Whether a git command that answers by its exit status (check-ignore, ...) says yes."""
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True).returncode == 0
+
+
 def resolve(ref: str, repo: Path = REPO) -> str:
     """The commit id a ref names; a ref that is not one (or looks like an option) is refused."""
     if not ref or ref.startswith("-"):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import git, repository_copy, run_script
+from tests.support.gitops import git, promote_module, repository_copy, run_script
 
 PROMOTE = ["promote", "gene-api", "--from", "hml", "--to", "prod"]
 
@@ -95,3 +95,22 @@ def test_no_git_identity_leaves_the_tree_as_it_was(repo):
         *PROMOTE, cwd=repo, env={"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
     )
     assert_nothing_changed(repo, result, head, prod, "git commit")
+
+
+def test_an_interrupted_promote_leaves_the_tree_as_it_was(repo, monkeypatch):
+    """Ctrl-C between the write and the commit: the file and the index are restored."""
+    set_hml_image(repo, '  tag: "0.2.0"\n')
+    head, prod = git(repo, "rev-parse", "HEAD"), values(repo, "prod").read_bytes()
+    real_git = promote_module.git
+
+    def interrupted_git(*args, **kwargs):
+        if args[0] == "commit":
+            raise KeyboardInterrupt
+        return real_git(*args, **kwargs)
+
+    monkeypatch.setattr(promote_module, "git", interrupted_git)
+    with pytest.raises(KeyboardInterrupt):
+        promote_module.promote("gene-api", "hml", "prod", repo=repo)
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert git(repo, "status", "--porcelain") == ""
+    assert values(repo, "prod").read_bytes() == prod

@@ -1,13 +1,16 @@
-"""scripts/render writes OUTDIR whole or not at all, and never destroys what it does not own:
-the repository, its parents, tracked paths and folders of the user's own are refused."""
+"""scripts/render (and crd-schemas, pull-charts: outdir.py) writes OUTDIR whole or not at all,
+and never touches what it does not own: the repository, its parents, any place of it git does
+not ignore (reached directly or through a symbolic link) and folders of the user's own are
+refused."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitops import git, repository_copy, run_script
 
-MARKER = ".rendered-by-scripts-render"
+MARKER = ".written-by-chr21-scripts"
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +35,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         (".", "is the repository or holds it"),
         ("..", "is the repository or holds it"),
         ("/", "is the repository or holds it"),
-        ("environments", "holds files of the repository"),
-        ("environments/prod/apps", "holds files of the repository"),
-        ("README.md", "holds files of the repository"),
-        (".git", "holds files of the repository"),
+        ("environments", "git does not ignore"),
+        ("environments/prod/apps", "git does not ignore"),
+        ("README.md", "git does not ignore"),
+        (".git", "git does not ignore"),
+        (".git/rendered", "git does not ignore"),
+        ("charts/gene-api/templates/out", "git does not ignore"),
     ],
 )
 def test_the_repository_and_what_it_tracks_are_refused(repo, outdir, says):
@@ -49,7 +54,9 @@ def test_a_folder_of_the_users_own_is_refused_and_kept(repo, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    assert_refused(run_script("render", "hml", str(mine), cwd=repo), "holds files render did not write")
+    assert_refused(
+        run_script("render", "hml", str(mine), cwd=repo), "holds files these commands did not write"
+    )
     assert (mine / "notes.txt").read_text() == "my notes"
 
 
@@ -92,3 +99,36 @@ def test_a_failed_render_leaves_the_previous_output_as_it_was(tmp_path):
     assert "Traceback" not in result.stderr
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"], "no staging folder left behind"
+
+
+@pytest.mark.parametrize("inside", [".git/rendered", "charts/gene-api/templates/out", "environments/new"])
+def test_a_symbolic_link_into_the_repository_does_not_get_round_the_refusal(repo, tmp_path, inside):
+    link = tmp_path / "link"
+    link.symlink_to(repo)
+    assert_refused(run_script("render", "hml", str(link / inside), cwd=repo), "git does not ignore")
+    assert not (repo / inside).exists()
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_symbolic_link_as_the_folder_itself_is_refused(repo, tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert_refused(run_script("render", "hml", str(tmp_path / "link"), cwd=repo), "is a symbolic link")
+
+
+def test_an_ignored_place_of_the_repository_is_written(repo):
+    result = run_script("render", "hml", "out/hml", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "out" / "hml" / MARKER).is_file()
+    assert git(repo, "status", "--porcelain") == ""
+    shutil.rmtree(repo / "out")
+
+
+@pytest.mark.parametrize("command", [["crd-schemas", "hml"], ["pull-charts"]])
+def test_the_other_writing_commands_refuse_the_same_places(repo, tmp_path, command):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    assert_refused(run_script(*command, str(mine), cwd=repo), "did not write")
+    assert_refused(run_script(*command, "environments", cwd=repo), "git does not ignore")
+    assert (mine / "notes.txt").read_text() == "my notes"

@@ -9,6 +9,7 @@ from tests.support.paths import REPO, helm_charts_dir
 
 sys.path.insert(0, str(REPO / "scripts"))
 
+from gitops import promote as promote_module
 from gitops.appset import expand
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
@@ -27,6 +28,7 @@ __all__ = [
     "load_manifests",
     "masked",
     "pinned_charts",
+    "promote_module",
     "pull_command",
     "run_script",
 ]
