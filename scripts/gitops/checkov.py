@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .paths import REPO
-from .repo import load_manifests
+from .repo import DUMPER, load_manifests
 
 CHECKOV = REPO / ".tools" / "bin" / "checkov"
 
@@ -40,7 +40,7 @@ def scan(rendered: Path) -> dict[str, Result]:
             ]
             name = manifests.parent.name
             names.append(name)
-            Path(scratch, f"{name}.yaml").write_text(yaml.safe_dump_all(objects, sort_keys=False))
+            Path(scratch, f"{name}.yaml").write_text(yaml.dump_all(objects, Dumper=DUMPER, sort_keys=False))
         command = [str(CHECKOV), "--directory", scratch, "--framework", "kubernetes", "--skip-download"]
         command += ["--output", "json"]
         report = json.loads(

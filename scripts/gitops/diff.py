@@ -13,10 +13,7 @@ import yaml
 
 from .ignore import masked
 from .render import render_environment
-from .repo import RepoError, checkout, environments, load_manifests, resolve
-
-# libyaml's dumper when PyYAML has it: the add-ons' CRDs run to tens of thousands of lines.
-DUMPER = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+from .repo import DUMPER, RepoError, checkout, environments, load_manifests, resolve
 
 
 def _canonical(manifests: str, ignore_differences: list[dict]) -> str:

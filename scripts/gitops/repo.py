@@ -33,6 +33,10 @@ class ManifestLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoa
 ManifestLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
 
 
+# libyaml's dumper when PyYAML has it: the add-ons' CRDs run to tens of thousands of lines.
+DUMPER = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+
+
 def load_manifests(text: str) -> list[dict]:
     """The objects of rendered manifests; a `List` counts as its items, as Argo CD splits it."""
     found = []

@@ -6,21 +6,16 @@ import re
 import yaml
 
 from tests.support.gitops import applications, run_script
-from tests.support.helm import load_manifests
 from tests.support.paths import REPO
 from tests.support.validate import assert_valid
 
 
-def objects_of(out, name: str) -> list[dict]:
-    return load_manifests((out / name / "manifests.yaml").read_text())
-
-
 def test_one_folder_per_generated_application_each_rendered(rendered):
-    env, out = rendered.env, rendered.out
-    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    env = rendered.env
+    folders = sorted(p.name for p in rendered.out.iterdir() if p.is_dir())
     assert folders == sorted(a["metadata"]["name"] for a in applications(env))
     for folder in folders:
-        assert objects_of(out, folder), f"{folder} rendered nothing"
+        assert rendered.objects(folder), f"{folder} rendered nothing"
 
 
 def test_everything_rendered_validates_strictly(rendered):
@@ -28,32 +23,32 @@ def test_everything_rendered_validates_strictly(rendered):
     objects = []
     for folder in (p for p in out.iterdir() if p.is_dir()):
         objects += [yaml.safe_load((folder / "application.yaml").read_text())]
-        objects += objects_of(out, folder.name)
+        objects += rendered.objects(folder.name)
     assert len(objects) > 100
     assert_valid(objects)
 
 
 def test_add_ons_render_at_their_pinned_versions_with_their_crds(rendered):
-    env, out = rendered.env, rendered.out
+    env = rendered.env
     versions = {
         a["metadata"]["name"]: a["spec"]["sources"][0]["targetRevision"]
         for a in applications(env)
         if "chr21.io/addon" in a["metadata"]["labels"]
     }
     assert versions[f"kube-prometheus-stack-{env}"] == "88.5.3"
-    kinds = {(o["kind"], o["metadata"]["name"]) for o in objects_of(out, f"kube-prometheus-stack-{env}")}
+    kinds = {(o["kind"], o["metadata"]["name"]) for o in rendered.objects(f"kube-prometheus-stack-{env}")}
     assert ("CustomResourceDefinition", "servicemonitors.monitoring.coreos.com") in kinds
     charts = {
-        o["metadata"].get("labels", {}).get("helm.sh/chart") for o in objects_of(out, f"karpenter-{env}")
+        o["metadata"].get("labels", {}).get("helm.sh/chart") for o in rendered.objects(f"karpenter-{env}")
     }
     assert "karpenter-1.14.1" in charts
 
 
 def test_cluster_secret_facts_reach_the_workload(rendered):
-    env, out = rendered.env, rendered.out
+    env = rendered.env
     secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{env}.yaml").read_text())
     annotations = secret["metadata"]["annotations"]
-    objects = {(d["kind"], d["metadata"]["name"]): d for d in objects_of(out, f"gene-api-{env}")}
+    objects = {(d["kind"], d["metadata"]["name"]): d for d in rendered.objects(f"gene-api-{env}")}
     account = objects[("ServiceAccount", "gene-api")]
     assert (
         account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
@@ -62,7 +57,7 @@ def test_cluster_secret_facts_reach_the_workload(rendered):
     url = objects[("ExternalSecret", "gene-api")]["spec"]["target"]["template"]["data"]["DATABASE_URL"]
     assert f"@{annotations['database_endpoint']}:5432/" in url
     controller = {
-        (d["kind"], d["metadata"]["name"]): d for d in objects_of(out, f"aws-load-balancer-controller-{env}")
+        (d["kind"], d["metadata"]["name"]): d for d in rendered.objects(f"aws-load-balancer-controller-{env}")
     }
     args = controller[("Deployment", "aws-load-balancer-controller")]["spec"]["template"]["spec"][
         "containers"

@@ -97,16 +97,7 @@ class BoundedH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         """h11 refused the request (malformed, or headers too large): a problem document, then close."""
-        body = problem_bytes(400, "the request is not valid HTTP/1.1", request_id=uuid.uuid4().hex)
-        headers = [
-            (b"content-type", MEDIA_TYPE.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]
-        response = h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
-        events = (response, h11.Data(data=body), h11.EndOfMessage())
-        for event in events:
-            self.transport.write(self.conn.send(event))
+        self.transport.write(raw_problem(400, "the request is not valid HTTP/1.1"))
         self.transport.close()
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 
-from gene_api.api.formats import OutputFormat
+from gene_api.api.formats import MEDIA_TYPES, OutputFormat
 from gene_api.catalogue import Catalogue
 
 
@@ -41,8 +41,11 @@ FormatQuery = Annotated[
 UNAVAILABLE = {503: {"description": "The catalogue is not loaded: database unreachable or not seeded"}}
 LIST_FORMATS = {
     200: {
-        "description": "A page of genes, as JSON, TSV or BED (BED is 0-based, half-open).",
-        "content": {"text/tab-separated-values": {}, "text/x-bed": {}},
+        "description": "A page of genes as JSON, or every matching gene as TSV or BED "
+        "(BED is 0-based, half-open).",
+        "content": {
+            media_type: {} for fmt, media_type in MEDIA_TYPES.items() if fmt is not OutputFormat.json
+        },
     },
     406: {"description": "The Accept header names no format this endpoint has."},
     **UNAVAILABLE,

@@ -46,30 +46,34 @@ def negotiate(request: Request, requested: OutputFormat | None) -> OutputFormat:
     return _BY_MEDIA_TYPE[chosen]
 
 
+def _chunks(entries: list[Entry]) -> Iterator[list[Entry]]:
+    for first in range(0, len(entries), CHUNK):
+        yield entries[first : first + CHUNK]
+
+
 def _tsv(entries: list[Entry]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(TSV_COLUMNS)
-    for start in range(0, len(entries), CHUNK):
-        for entry in entries[start : start + CHUNK]:
-            writer.writerow(["" if value is None else value for value in entry.gene.model_dump().values()])
-        yield out.getvalue()
+    yield out.getvalue()
+    for chunk in _chunks(entries):
         out.seek(0)
         out.truncate()
-    if out.tell():
+        for entry in chunk:
+            writer.writerow(["" if value is None else value for value in entry.gene.model_dump().values()])
         yield out.getvalue()
+
+
+def _bed_line(gene: Gene) -> str:
+    """BED6: chrom, 0-based start, end (exclusive), name (stable id), score, strand."""
+    start, end = to_bed_interval(gene.gene_start, gene.gene_end)
+    strand = "+" if gene.strand == 1 else "-"
+    return f"{BED_CHROMOSOME}\t{start}\t{end}\t{gene.gene_stable_id}\t0\t{strand}\n"
 
 
 def _bed(entries: list[Entry]) -> Iterator[str]:
-    """BED6: chrom, 0-based start, end (exclusive), name (stable id), score, strand."""
-    for first in range(0, len(entries), CHUNK):
-        lines = []
-        for entry in entries[first : first + CHUNK]:
-            gene = entry.gene
-            start, end = to_bed_interval(gene.gene_start, gene.gene_end)
-            strand = "+" if gene.strand == 1 else "-"
-            lines.append(f"{BED_CHROMOSOME}\t{start}\t{end}\t{gene.gene_stable_id}\t0\t{strand}\n")
-        yield "".join(lines)
+    for chunk in _chunks(entries):
+        yield "".join(_bed_line(entry.gene) for entry in chunk)
 
 
 def list_response(

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gene_api.core.logging import request_id_var
 from gene_api.core.metrics import observe
-from gene_api.core.problems import MEDIA_TYPE, excerpt, problem_bytes
+from gene_api.core.problems import excerpt, problem_response
 
 access_log = logging.getLogger("gene_api.access")
 error_log = logging.getLogger("gene_api.errors")
@@ -33,13 +33,11 @@ _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 UNMATCHED_ROUTE = "<unmatched>"
 
 
-async def send_problem(send: Send, status: int, detail: str, instance: str, close: bool = False) -> None:
-    body = problem_bytes(status, detail, instance)
-    headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-    if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def send_problem(
+    scope: Scope, receive: Receive, send: Send, status: int, detail: str, instance: str, close: bool = False
+) -> None:
+    headers = {"Connection": "close"} if close else None
+    await problem_response(status, detail, instance, headers=headers)(scope, receive, send)
 
 
 class RequestContextMiddleware:
@@ -79,12 +77,14 @@ class RequestContextMiddleware:
         try:
             if target_bytes > MAX_TARGET_BYTES:
                 detail = f"the request target holds {target_bytes:,} bytes; at most {MAX_TARGET_BYTES:,}"
-                await send_problem(send_with_context, 414, detail, scope["path"], close=True)
+                await send_problem(scope, receive, send_with_context, 414, detail, scope["path"], close=True)
             elif header_bytes > MAX_HEADER_BYTES:
                 detail = f"the headers hold {header_bytes:,} bytes; at most {MAX_HEADER_BYTES:,}"
-                await send_problem(send_with_context, 431, detail, scope["path"], close=True)
+                await send_problem(scope, receive, send_with_context, 431, detail, scope["path"], close=True)
             elif "content-length" in headers and "transfer-encoding" in headers:
                 await send_problem(
+                    scope,
+                    receive,
                     send_with_context,
                     400,
                     "a request may not carry both Content-Length and Transfer-Encoding (RFC 9112 6.1)",
@@ -96,7 +96,9 @@ class RequestContextMiddleware:
         except Exception:
             error_log.exception("unhandled error")
             if not response_started:
-                await send_problem(send_with_context, 500, "an internal error; quote the request_id", "")
+                await send_problem(
+                    scope, receive, send_with_context, 500, "an internal error; quote the request_id", ""
+                )
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)

@@ -13,6 +13,7 @@ Before an endpoint runs, `ApiRoute` checks what FastAPI leaves lenient:
 
 import json
 from collections.abc import Callable, Coroutine
+from functools import cached_property
 from typing import Any
 
 from fastapi import HTTPException, Request, Response
@@ -64,6 +65,7 @@ class ApiRoute(APIRoute):
     # Set by CatalogueRoute: answers that depend only on the catalogue get ETag and Cache-Control.
     cacheable = False
 
+    @cached_property
     def media_types(self) -> list[str]:
         """What the endpoint answers with: JSON, and any type its 200 response documents."""
         documented = (self.responses.get(200) or {}).get("content", {})
@@ -71,7 +73,7 @@ class ApiRoute(APIRoute):
 
     def check_accept(self, request: Request) -> None:
         accept = request.headers.get("accept", "")
-        offered = self.media_types()
+        offered = self.media_types
         if best_match(accept, offered) is None:
             takes_format = any(param.alias == "format" for param in self.dependant.query_params)
             raise HTTPException(
