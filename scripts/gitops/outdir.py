@@ -35,7 +35,8 @@ def check_outdir(out: Path, repo: Path = REPO) -> Path:
         raise OutdirError(f"{out} is the repository or holds it; choose a folder of its own, e.g. out/prod")
     if target.is_relative_to(repo):
         inside = str(target.relative_to(repo))
-        if not git_succeeds("check-ignore", "--quiet", "--", inside, cwd=repo):
+        # Asked as a folder ("out/"): a pattern such as /out/ matches folders only.
+        if not git_succeeds("check-ignore", "--quiet", "--", f"{inside}/", cwd=repo):
             raise OutdirError(
                 f"{out} is a place of the repository git does not ignore; choose a folder of its own, "
                 "e.g. out/prod"

@@ -116,10 +116,12 @@ def test_a_symbolic_link_as_the_folder_itself_is_refused(repo, tmp_path):
     assert_refused(run_script("render", "hml", str(tmp_path / "link"), cwd=repo), "is a symbolic link")
 
 
-def test_an_ignored_place_of_the_repository_is_written(repo):
-    result = run_script("render", "hml", "out/hml", cwd=repo)
+@pytest.mark.parametrize("outdir", ["out", "out/hml"])
+def test_an_ignored_place_of_the_repository_is_written(repo, outdir):
+    """`/out/` matches folders only: OUTDIR is asked about as the folder it is, existing or not."""
+    result = run_script("render", "hml", outdir, cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert (repo / "out" / "hml" / MARKER).is_file()
+    assert (repo / outdir / MARKER).is_file()
     assert git(repo, "status", "--porcelain") == ""
     shutil.rmtree(repo / "out")
 
