@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from annotator.engine import Annotator, GeneTable
-from annotator.inputs import CHROMOSOME_LENGTH, Counts, open_text, read_bed
+from annotator.inputs import Counts, InputFile
+from gene_api.coordinates import CHROMOSOME_LENGTH
 from gene_api.dataset import read_genes
 
 BEDTOOLS = shutil.which("bedtools")
@@ -84,10 +85,10 @@ def engine_hits(genes: GeneTable, path: Path):
     annotator = Annotator(genes)
     counts = Counts()
     overlaps, nearest = set(), set()
-    with open_text(path) as stream:
-        for chunk in read_bed(stream, counts, chunk_records=997):  # many chunks, odd sizes
+    with InputFile(path) as source:
+        for chunk in source.chunks(counts, genes, size=997):  # many chunks, odd sizes
             hits = annotator.annotate(chunk.starts, chunk.ends)
-            names = [fields[3] for fields in chunk.fields]
+            names = [own.split("\t")[3] for own in chunk.own]
             for record, gene, bp in zip(
                 hits.overlap_records, hits.overlap_genes, hits.overlap_bp, strict=True
             ):

@@ -46,6 +46,15 @@ class GeneTable:
             ends=np.array([int(r["gene_end"]) for r in rows], dtype=np.int64),
         )
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lookup(self) -> dict[str, int]:
+        """Upper-cased gene id and gene name -> the gene's index (ids win over names)."""
+        found = {str(name).upper(): i for i, name in enumerate(self.names) if name}
+        found.update({str(gene_id).upper(): i for i, gene_id in enumerate(self.ids)})
+        return found
+
 
 @dataclass(frozen=True)
 class Hits:
@@ -104,29 +113,29 @@ class Annotator:
         )
         right_distance = np.where(has_right, right_start - ends + 1, big)
         best = np.minimum(left_distance, right_distance)
-        found_records, found_genes, found_distance = [], [], []
+        parts = []
         # "left": the gene lies left of the record (it ends before); "right": after it.
-        for side, edge, sorted_edges, order in (
-            ("left", left_end, self._ends_sorted, self._by_end),
-            ("right", right_start, self._starts_sorted, self._by_start),
+        for side, edge, sorted_edges, order, distance in (
+            ("left", left_end, self._ends_sorted, self._by_end, left_distance),
+            ("right", right_start, self._starts_sorted, self._by_start, right_distance),
         ):
-            distance = left_distance if side == "left" else right_distance
             chosen = np.flatnonzero((distance == best) & (distance != big))
-            for i in chosen:
-                # Every gene sharing that edge is as near (bedtools -t all).
-                low = np.searchsorted(sorted_edges, edge[i], side="left")
-                high = np.searchsorted(sorted_edges, edge[i], side="right")
-                for gene in order[low:high]:
-                    found_records.append(records[i])
-                    found_genes.append(gene)
-                    # Upstream of a + gene is left of it; of a - gene, right of it.
-                    upstream = (side == "right") == (self.genes.strands[gene] == 1)
-                    found_distance.append(-distance[i] if upstream else distance[i])
-        records_out = np.array(found_records, dtype=np.int64)
-        genes_out = np.array(found_genes, dtype=np.int64)
+            # Every gene sharing that edge is as near (bedtools -t all): a run in the sorted edges.
+            low = np.searchsorted(sorted_edges, edge[chosen], side="left")
+            high = np.searchsorted(sorted_edges, edge[chosen], side="right")
+            runs = high - low
+            which = np.repeat(chosen, runs)
+            offsets = np.arange(runs.sum()) - np.repeat(np.cumsum(runs) - runs, runs)
+            genes = order[np.repeat(low, runs) + offsets]
+            # Upstream of a + gene is left of it; of a - gene, right of it.
+            upstream = (self.genes.strands[genes] == 1) == (side == "right")
+            parts.append((records[which], genes, np.where(upstream, -distance[which], distance[which])))
+        records_out = np.concatenate([part[0] for part in parts])
+        genes_out = np.concatenate([part[1] for part in parts])
+        distance_out = np.concatenate([part[2] for part in parts])
         order_out = np.lexsort((genes_out, records_out))
         return (
             records_out[order_out],
             genes_out[order_out],
-            np.array(found_distance, dtype=np.int64)[order_out],
+            distance_out[order_out],
         )

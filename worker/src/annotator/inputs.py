@@ -1,25 +1,49 @@
-"""Reading input files in chunks: plain or gzip/BGZF (detected by their bytes, not their name),
-BED records (3 or more tab-separated columns, 0-based half-open; `track`, `browser` and `#`
-lines skipped). Records on other chromosomes are counted, invalid ones counted with their
-first line numbers; neither stops the reading."""
+"""Reading an input file in chunks, whatever its size: BED, VCF or a gene list (told apart by
+content, `gene_api.jobs.formats.sniff`), plain or gzip/BGZF (told by its first bytes).
+
+Each reader turns lines into records: a 0-based half-open interval on chromosome 21 plus the
+record's own fields, which the output repeats. Records on other chromosomes are counted;
+invalid records are counted with the first line numbers and why, and the reading goes on. What
+makes the whole file unreadable (not text, a line over 1 MiB, a broken gzip stream, a gzip bomb)
+raises `InputError` with the reason and the line, in one line.
+"""
 
 import gzip
 import io
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 
-# GRCh38 chromosome 21 (NC_000021.9) is 46,709,983 bp long.
-CHROMOSOME_LENGTH = 46_709_983
-CHROMOSOME_NAMES = frozenset({"21", "chr21", "nc_000021.9"})
-GZIP_MAGIC = b"\x1f\x8b"
+from annotator.engine import GeneTable
+from gene_api.coordinates import CHROMOSOME_ALIASES, CHROMOSOME_LENGTH
+from gene_api.jobs.formats import (
+    BASES,
+    BED_HEADER_PREFIXES,
+    GENE_ID,
+    GZIP_MAGIC,
+    SNIFF_BYTES,
+    InputFormat,
+    UnsupportedInput,
+    sniff,
+)
+
 # Records a chunk holds: bounds the memory of one step, whatever the file's size.
 CHUNK_RECORDS = 100_000
 # Invalid line numbers kept for the summary.
 FIRST_INVALID = 10
+# A longer line is no BED, VCF or gene list line; reading it whole would let one line fill memory.
+MAX_LINE_CHARS = 1024 * 1024
+# A gzip file may decompress to at most this many times its size (plus MAX_LINE_CHARS): text of
+# intervals compresses 3-10 times; a gzip bomb, a thousand times.
+MAX_EXPANSION = 100
+# VCF columns a record must have (VCF 4.x: CHROM POS ID REF ALT QUAL FILTER INFO) and those
+# the output repeats.
+VCF_COLUMNS = 8
+VCF_OWN_FIELDS = 5
 
 
 class InputError(ValueError):
@@ -44,70 +68,188 @@ class Chunk:
     lines: np.ndarray  # 1-based line numbers
     starts: np.ndarray  # 0-based
     ends: np.ndarray  # exclusive
-    fields: list[list[str]]  # each record's own columns, for the output
+    own: list[str]  # each record's own fields, tab-separated, as the output repeats them
 
 
-def open_text(path: Path) -> TextIO:
-    """The file as UTF-8 text, gunzipped when its first bytes are gzip's (BGZF is gzip too)."""
-    with path.open("rb") as handle:
-        magic = handle.read(2)
-    raw = gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # noqa: SIM115 -- the caller closes it
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline=None)
+class _BoundedReader(io.RawIOBase):
+    """A decompressing stream that refuses to produce more than `limit` bytes."""
+
+    def __init__(self, stream: gzip.GzipFile, limit: int) -> None:
+        self._stream = stream
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._stream.readinto(buffer)
+        self._left -= count
+        if self._left < 0:
+            raise InputError(
+                f"the file decompresses to over {MAX_EXPANSION} times its size: refused as a gzip bomb"
+            )
+        return count
 
 
-def _parse(line: str, number: int, counts: Counts) -> tuple[int, int, list[str]] | None:
-    columns = line.split("\t")
-    if len(columns) < 3:
-        counts.reject(number, f"{len(columns)} column(s); BED needs chrom, start, end separated by tabs")
-        return None
-    chrom, start_text, end_text = columns[0], columns[1], columns[2]
-    if not (start_text.isdigit() and end_text.isdigit()) or len(start_text) > 12 or len(end_text) > 12:
-        counts.reject(number, "start and end must be whole numbers of at most 12 digits")
-        return None
-    if chrom.strip().lower() not in CHROMOSOME_NAMES:
-        counts.other_chromosome += 1
-        return None
-    start, end = int(start_text), int(end_text)
+class InputFile:
+    """An input file opened for reading: its format, its numbered lines, the share read so far."""
+
+    def __init__(self, path: Path) -> None:
+        self.size = path.stat().st_size
+        self._raw = path.open("rb")
+        head = self._raw.read(SNIFF_BYTES)
+        self._raw.seek(0)
+        try:
+            self.format = sniff(head, complete=len(head) < SNIFF_BYTES)
+        except UnsupportedInput as error:
+            self._raw.close()
+            raise InputError(str(error)) from None
+        binary: io.RawIOBase | io.BufferedIOBase = self._raw
+        if head.startswith(GZIP_MAGIC):
+            limit = MAX_EXPANSION * self.size + MAX_LINE_CHARS
+            binary = io.BufferedReader(_BoundedReader(gzip.GzipFile(fileobj=self._raw), limit))
+        # newline=None: CRLF and CR line endings read as LF.
+        self._text = io.TextIOWrapper(binary, encoding="utf-8", errors="strict", newline=None)
+
+    def __enter__(self) -> "InputFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._text.close()
+        self._raw.close()
+
+    def fraction_read(self) -> float:
+        """How much of the file (compressed bytes, when compressed) has been read, 0 to 1."""
+        return min(1.0, self._raw.tell() / self.size) if self.size else 1.0
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, line without its end), each line at most MAX_LINE_CHARS long."""
+        number = 0
+        readline = self._text.readline
+        try:
+            while line := readline(MAX_LINE_CHARS):
+                number += 1
+                if line[-1] != "\n" and len(line) == MAX_LINE_CHARS:
+                    raise InputError(f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+                yield number, line.rstrip("\n")
+        except UnicodeDecodeError:
+            raise InputError(f"line {number + 1} is not UTF-8 text") from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+            raise InputError(f"the gzip stream breaks off after line {number}: {error}") from None
+
+    def records(self, counts: Counts, genes: GeneTable) -> Iterator[tuple[int, int, int, str]]:
+        """(line number, start, end, own fields) of each chromosome 21 record."""
+        if self.format is InputFormat.vcf:
+            return vcf_records(self.lines(), counts)
+        if self.format is InputFormat.genes:
+            return gene_list_records(self.lines(), counts, genes)
+        return bed_records(self.lines(), counts)
+
+    def chunks(self, counts: Counts, genes: GeneTable, size: int = CHUNK_RECORDS) -> Iterator[Chunk]:
+        return chunked(self.records(counts, genes), size)
+
+
+def _number(text: str) -> bool:
+    """A whole number, 0 or more, of at most 12 digits (ASCII only: isdigit alone takes '²')."""
+    return text.isascii() and text.isdigit() and len(text) <= 12
+
+
+def _on_chromosome_21(chrom: str, number: int, counts: Counts) -> bool:
+    if chrom.strip().lower() in CHROMOSOME_ALIASES:
+        return True
+    counts.other_chromosome += 1
+    return False
+
+
+def _interval(start: int, end: int, number: int, counts: Counts) -> bool:
     if start > end:
         counts.reject(number, f"start {start} is after end {end}")
-        return None
+        return False
     if end > CHROMOSOME_LENGTH:
         counts.reject(number, f"end {end} lies past the end of chromosome 21 ({CHROMOSOME_LENGTH:,} bp)")
-        return None
-    return start, end, columns
+        return False
+    return True
 
 
-def read_bed(stream: TextIO, counts: Counts, chunk_records: int = CHUNK_RECORDS) -> Iterator[Chunk]:
-    """The chr21 records of a BED stream, `chunk_records` at a time."""
-    lines, starts, ends, fields = [], [], [], []
-    try:
-        for number, raw in enumerate(stream, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            counts.read += 1
-            parsed = _parse(line, number, counts)
-            if parsed is None:
-                continue
-            lines.append(number)
-            starts.append(parsed[0])
-            ends.append(parsed[1])
-            fields.append(parsed[2])
-            if len(lines) == chunk_records:
-                yield _chunk(lines, starts, ends, fields)
-                lines, starts, ends, fields = [], [], [], []
-    except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text (or gzip of it)") from None
-    except (gzip.BadGzipFile, EOFError, OSError) as error:
-        raise InputError(f"the file cannot be decompressed: {error}") from None
-    if lines:
-        yield _chunk(lines, starts, ends, fields)
+def bed_records(lines: Iterable[tuple[int, str]], counts: Counts) -> Iterator[tuple[int, int, int, str]]:
+    """BED: chrom, start, end (0-based, half-open) and any further columns, tab-separated."""
+    for number, line in lines:
+        if not line.strip() or line.startswith(BED_HEADER_PREFIXES):
+            continue
+        counts.read += 1
+        columns = line.split("\t", 3)
+        if len(columns) < 3:
+            counts.reject(number, f"{len(columns)} column(s); BED needs chrom, start, end separated by tabs")
+            continue
+        if not (_number(columns[1]) and _number(columns[2])):
+            counts.reject(number, "start and end must be whole numbers (0 or more) of at most 12 digits")
+            continue
+        if not _on_chromosome_21(columns[0], number, counts):
+            continue
+        start, end = int(columns[1]), int(columns[2])
+        if _interval(start, end, number, counts):
+            yield number, start, end, line
 
 
-def _chunk(lines: list, starts: list, ends: list, fields: list) -> Chunk:
-    return Chunk(
-        lines=np.array(lines, dtype=np.int64),
-        starts=np.array(starts, dtype=np.int64),
-        ends=np.array(ends, dtype=np.int64),
-        fields=fields,
-    )
+def vcf_records(lines: Iterable[tuple[int, str]], counts: Counts) -> Iterator[tuple[int, int, int, str]]:
+    """VCF 4.x: POS is 1-based; a record spans REF's bases, [POS - 1, POS - 1 + len(REF))."""
+    header_seen = False
+    for number, line in lines:
+        if line.startswith("##") or not line.strip():
+            continue
+        if line.startswith("#CHROM"):
+            header_seen = True
+            continue
+        if not header_seen:
+            raise InputError(f"line {number}: a VCF record before the '#CHROM' header line")
+        counts.read += 1
+        columns = line.split("\t", VCF_COLUMNS)
+        if len(columns) < VCF_COLUMNS:
+            counts.reject(number, f"{len(columns)} column(s); a VCF record has at least {VCF_COLUMNS}")
+            continue
+        pos, ref = columns[1], columns[3]
+        if not _number(pos) or int(pos) < 1:
+            counts.reject(number, "POS must be a whole number, 1 or more, of at most 12 digits")
+            continue
+        if not BASES.fullmatch(ref):
+            counts.reject(number, "REF must be bases (A, C, G, T, N)")
+            continue
+        if not _on_chromosome_21(columns[0], number, counts):
+            continue
+        start = int(pos) - 1
+        if _interval(start, start + len(ref), number, counts):
+            yield number, start, start + len(ref), "\t".join(columns[:VCF_OWN_FIELDS])
+
+
+def gene_list_records(
+    lines: Iterable[tuple[int, str]], counts: Counts, genes: GeneTable
+) -> Iterator[tuple[int, int, int, str]]:
+    """A gene list: one Ensembl gene id or gene name a line; each becomes the gene's interval."""
+    by_key = genes.lookup()
+    for number, line in lines:
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        counts.read += 1
+        if len(entry.split()) > 1:
+            counts.reject(number, "a gene list holds one gene id or name a line")
+            continue
+        key = entry.split(".")[0] if GENE_ID.fullmatch(entry) else entry
+        index = by_key.get(key.upper())
+        if index is None:
+            counts.reject(number, f"no chromosome 21 gene has the id or name {entry[:64]!r}")
+            continue
+        yield number, int(genes.starts[index]), int(genes.ends[index]), entry
+
+
+def chunked(records: Iterable[tuple[int, int, int, str]], size: int) -> Iterator[Chunk]:
+    batch = list(islice(records, size))
+    while batch:
+        lines, starts, ends, own = zip(*batch, strict=True)
+        yield Chunk(
+            lines=np.array(lines, dtype=np.int64),
+            starts=np.array(starts, dtype=np.int64),
+            ends=np.array(ends, dtype=np.int64),
+            own=list(own),
+        )
+        batch = list(islice(records, size))
