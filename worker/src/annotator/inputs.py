@@ -47,7 +47,11 @@ VCF_OWN_FIELDS = 5
 
 
 class InputError(ValueError):
-    """The file cannot be read at all; the message says why, in one line."""
+    """The file cannot be read at all; the message says why, in one line, and `line` where."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -130,10 +134,10 @@ class InputFile:
             while line := readline(MAX_LINE_CHARS):
                 number += 1
                 if line[-1] != "\n" and len(line) == MAX_LINE_CHARS:
-                    raise InputError(f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+                    raise InputError(f"line {number} is longer than {MAX_LINE_CHARS:,} characters", number)
                 yield number, line.rstrip("\n")
         except UnicodeDecodeError:
-            raise InputError(f"line {number + 1} is not UTF-8 text") from None
+            raise InputError(f"line {number + 1} is not UTF-8 text", number + 1) from None
         except (gzip.BadGzipFile, EOFError, zlib.error) as error:
             raise InputError(f"the gzip stream breaks off after line {number}: {error}") from None
 
@@ -201,7 +205,7 @@ def vcf_records(lines: Iterable[tuple[int, str]], counts: Counts) -> Iterator[tu
             header_seen = True
             continue
         if not header_seen:
-            raise InputError(f"line {number}: a VCF record before the '#CHROM' header line")
+            raise InputError(f"line {number}: a VCF record before the '#CHROM' header line", number)
         counts.read += 1
         columns = line.split("\t", VCF_COLUMNS)
         if len(columns) < VCF_COLUMNS:

@@ -19,11 +19,8 @@ import numpy as np
 from annotator.engine import GeneTable, Hits
 from annotator.inputs import Chunk, Counts
 from gene_api.coordinates import BED_CHROMOSOME, CHROMOSOME_LENGTH
+from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 
-# File names of a job's results, by format; the jobs API serves them under these formats.
-RESULT_FILES = {"tsv": "result.tsv", "bed": "result.bed", "json": "result.json"}
-SUMMARY_FILE = "summary.json"
-PLOT_FILE = "plot.svg"
 ANNOTATION_COLUMNS = ("gene_id", "gene_name", "gene_type", "gene_strand", "overlap_bp", "distance")
 STRAND = {1: "+", -1: "-"}
 TOP_GENES = 10
@@ -81,7 +78,8 @@ class ResultWriter:
             f"{genes.ids[i]}\t0\t{STRAND[int(genes.strands[i])]}\t{genes.names[i]}" for i in range(len(genes))
         ]
         self._files: dict[str, TextIO] = {
-            fmt: (folder / name).open("w", encoding="utf-8", newline="\n") for fmt, name in RESULT_FILES.items()
+            fmt: (folder / name).open("w", encoding="utf-8", newline="\n")
+            for fmt, name in RESULT_FILES.items()
         }
         self._files["tsv"].write("#record\t" + "\t".join(ANNOTATION_COLUMNS) + "\n")
         self._files["json"].write("[")
@@ -91,7 +89,9 @@ class ResultWriter:
         records = np.concatenate([hits.overlap_records, hits.nearest_records])
         genes = np.concatenate([hits.overlap_genes, hits.nearest_genes])
         overlap = np.concatenate([hits.overlap_bp, np.zeros(len(hits.nearest_records), dtype=np.int64)])
-        distance = np.concatenate([np.zeros(len(hits.overlap_records), dtype=np.int64), hits.nearest_distance])
+        distance = np.concatenate(
+            [np.zeros(len(hits.overlap_records), dtype=np.int64), hits.nearest_distance]
+        )
         order = np.argsort(records, kind="stable")  # each record's overlaps, then its nearest genes
         records, genes, overlap, distance = records[order], genes[order], overlap[order], distance[order]
         self._count(chunk, hits)
@@ -103,7 +103,9 @@ class ResultWriter:
             records.tolist(), genes.tolist(), overlap.tolist(), distance.tolist(), strict=True
         ):
             tsv.append(f"{own[record]}\t{gene_tsv[gene]}\t{bp}\t{dist}\n")
-            bed.append(f"{BED_CHROMOSOME}\t{starts[record]}\t{ends[record]}\t{gene_bed[gene]}\t{bp}\t{dist}\n")
+            bed.append(
+                f"{BED_CHROMOSOME}\t{starts[record]}\t{ends[record]}\t{gene_bed[gene]}\t{bp}\t{dist}\n"
+            )
             js.append(
                 f'{{"line": {lines[record]}, "record": {own_json[record]}, "start": {starts[record]}, '
                 f'"end": {ends[record]}, {gene_json[gene]}, "overlap_bp": {bp}, "distance": {dist}}}'
@@ -137,7 +139,9 @@ class ResultWriter:
         by_type = Counter()
         for gene, hits in self.tally.hits_by_gene.items():
             by_type[str(self.genes.types[gene])] += hits
-        top = sorted(self.tally.hits_by_gene.items(), key=lambda item: (-item[1], str(self.genes.ids[item[0]])))
+        top = sorted(
+            self.tally.hits_by_gene.items(), key=lambda item: (-item[1], str(self.genes.ids[item[0]]))
+        )
         return {
             "format": input_format,
             "records_read": counts.read,
@@ -149,7 +153,11 @@ class ResultWriter:
             "rows": self.tally.rows,
             "overlaps_by_gene_type": dict(sorted(by_type.items(), key=lambda item: (-item[1], item[0]))),
             "top_genes": [
-                {"gene_id": str(self.genes.ids[gene]), "gene_name": str(self.genes.names[gene]) or None, "records": n}
+                {
+                    "gene_id": str(self.genes.ids[gene]),
+                    "gene_name": str(self.genes.names[gene]) or None,
+                    "records": n,
+                }
                 for gene, n in top[:TOP_GENES]
             ],
         }
@@ -173,7 +181,9 @@ def plot_hits(path: Path, tally: Tally, genes: GeneTable, summary: dict) -> None
     positions = np.arange(len(tally.bins_overlap)) * PLOT_BIN_BP / 1e6
     figure, axes = plt.subplots(figsize=(10, 3.2), layout="constrained")
     width = PLOT_BIN_BP / 1e6
-    axes.bar(positions, tally.bins_overlap, width=width, align="edge", color="#1f6feb", label="overlap a gene")
+    axes.bar(
+        positions, tally.bins_overlap, width=width, align="edge", color="#1f6feb", label="overlap a gene"
+    )
     axes.bar(
         positions, tally.bins_nearest, width=width, align="edge", bottom=tally.bins_overlap,
         color="#9ab8e0", label="nearest gene only",

@@ -11,9 +11,7 @@ from annotator.outputs import ResultWriter
 Progress = Callable[[float], None]
 
 
-def annotate_file(
-    input_path: Path, folder: Path, genes: GeneTable, progress: Progress | None = None
-) -> dict:
+def annotate_file(input_path: Path, folder: Path, genes: GeneTable, progress: Progress | None = None) -> dict:
     """Annotate `input_path` into `folder` (results, summary, picture); the summary.
 
     Raises `annotator.inputs.InputError` when the file cannot be read at all."""

@@ -11,12 +11,14 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.gzip import GZipMiddleware
 
-from gene_api.api.routes import genes, health, regions, stats
+from gene_api.api.routes import genes, health, jobs, regions, stats
 from gene_api.catalogue import CatalogueHolder
 from gene_api.core.config import Settings, get_settings
 from gene_api.core.middleware import CatalogueCacheMiddleware, RequestContextMiddleware
 from gene_api.core.problems import install_error_handlers
 from gene_api.db import make_engine
+from gene_api.jobs.services import JobServices
+from gene_api.jobs.uploads import MAX_HEADER_BYTES
 from gene_api.openapi import problem_openapi
 
 log = logging.getLogger("gene_api.main")
@@ -30,6 +32,8 @@ Every error is an RFC 9457 problem document (`application/problem+json`) with th
 """
 # Answers smaller than this are sent uncompressed: gzip would save too little to be worth it.
 GZIP_MINIMUM_BYTES = 1024
+# A multipart body holds the file plus boundaries and part headers.
+MULTIPART_OVERHEAD_BYTES = 2 * MAX_HEADER_BYTES
 
 
 async def refresh(holder: CatalogueHolder) -> None:
@@ -77,13 +81,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.catalogue = holder
     # Body size limit of each route that takes a body (core/routing.py reads it).
-    app.state.body_limits = {"/genes/batch": settings.batch_body_limit_bytes}
+    app.state.body_limits = {
+        "/genes/batch": settings.batch_body_limit_bytes,
+        "/jobs": settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
+    }
+    app.state.job_services = JobServices.from_settings(settings, engine)
     # Outermost last: RequestContext wraps everything, so every answer carries the request id.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.add_middleware(CatalogueCacheMiddleware, max_age_seconds=settings.cache_max_age_seconds)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
-    for module in (health, genes, regions, stats):
+    for module in (health, genes, regions, stats, jobs):
         app.include_router(module.router)
+    app.include_router(jobs.upload_router)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     return app

@@ -2,7 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Index, Integer, SmallInteger, String, Text, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,3 +58,38 @@ class Dataset(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     gene_count: Mapped[int] = mapped_column(Integer)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# A job's states, in order; the runners move a job forward only (jobs/state.py).
+JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+
+
+class Job(Base):
+    """An annotation job: the API creates it, whichever runner runs it writes its progress."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The token's subject: jobs are visible to their owner only.
+    owner: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    # The uploaded file's name as the user gave it, for display only (storage keys derive from id).
+    input_name: Mapped[str] = mapped_column(String(255))
+    input_format: Mapped[str] = mapped_column(String(8))
+    input_bytes: Mapped[int] = mapped_column(BigInteger)
+    progress: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # Times a runner started it: a job whose runner keeps dying is failed, not retried forever.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_line: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="ck_jobs_status"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="ck_jobs_progress"),
+        # GET /jobs: one owner's jobs, newest first.
+        Index("ix_jobs_owner_created", "owner", "created_at"),
+    )

@@ -120,3 +120,40 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(
         default=None, description="validation errors (422): one per offending field"
     )
+
+
+class JobLinks(BaseModel):
+    self: str
+    result: str = Field(description="the annotation, once the job succeeded: add ?format=tsv|bed|json")
+    plot: str = Field(description="an SVG of the hits along chromosome 21, once the job succeeded")
+
+
+class JobError(BaseModel):
+    message: str
+    line: int | None = Field(description="the input's offending line, when one is to blame")
+
+
+class JobOut(BaseModel):
+    id: str
+    status: str = Field(description="queued, running, succeeded or failed", examples=["running"])
+    progress: int = Field(ge=0, le=100, description="percent of the input read")
+    input_name: str = Field(description="the uploaded file's name, as sent")
+    input_format: str = Field(examples=["bed"])
+    input_bytes: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int = Field(description="times a runner started it")
+    summary: dict | None = Field(
+        description="records read, annotated, on other chromosomes, invalid (with their first line numbers), "
+        "overlaps by gene type, top genes"
+    )
+    error: JobError | None
+    links: JobLinks
+
+
+class JobPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[JobOut]

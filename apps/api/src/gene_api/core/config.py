@@ -8,7 +8,7 @@ chart sets only these names.
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,6 +50,27 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=9001, ge=1, le=65535)
     # Cache-Control max-age of catalogue answers (they also carry an ETag).
     cache_max_age_seconds: int = Field(default=60, ge=0, le=86400)
+
+    # The annotation pipeline (gene_api/jobs, worker/). Bearer tokens of the jobs API are
+    # HS256 JWTs signed with this key; the Django frontend mints them with the same key. Unset,
+    # the jobs API answers 503 (the gene endpoints need no token).
+    token_signing_key: SecretStr | None = None
+    # Where uploads and results are kept: a folder (the embedded default) or s3://bucket[/prefix].
+    uploads_location: str = ".local/uploads"
+    results_location: str = ".local/results"
+    # Largest file POST /jobs takes.
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=64 * 1024**3)
+    # Who runs a job: the Celery worker (in the cluster, and `make run`) or an AWS Step Functions
+    # execution that runs the worker image as an AWS Batch job.
+    pipeline_backend: Literal["celery", "stepfunctions"] = "celery"
+    # Celery's broker: filesystem:// (no server: `make run`), redis://, amqp:// or sqs://.
+    broker_url: str = "filesystem://"
+    # The filesystem broker's folder (only with broker_url filesystem://).
+    broker_folder: str = ".local/broker"
+    # With pipeline_backend stepfunctions: the state machine that runs a job.
+    state_machine_arn: str | None = None
+    # How long a presigned S3 result URL stays valid.
+    result_url_seconds: int = Field(default=300, ge=10, le=3600)
 
 
 @lru_cache

@@ -59,6 +59,30 @@ def is_json(content_type: str) -> bool:
     return media_type == JSON or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
+def within_declared_limit(request: Request, path: str) -> int:
+    """The route's body limit, once the declared Content-Length (if any) is within it."""
+    limit = request.app.state.body_limits[path]
+    length = request.headers.get("content-length", "").strip()
+    if length.isdigit() and int(length) > limit:
+        raise too_large(f"the body may hold at most {limit:,} bytes; this one declares {int(length):,}")
+    return limit
+
+
+def receive_within_limit(request: Request, limit: int) -> Receive:
+    """request.receive, refusing (413) as soon as the bytes received pass `limit`."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise too_large(f"the body may hold at most {limit:,} bytes")
+        return message
+
+    return receive
+
+
 class ApiRoute(APIRoute):
     """APIRoute with strict Accept, Content-Type and JSON checks (module docstring)."""
 
@@ -88,10 +112,7 @@ class ApiRoute(APIRoute):
             return request.receive
         if self.body_field is None:
             raise too_large("this endpoint takes no request body")
-        limit = request.app.state.body_limits[self.path]
-        length = request.headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > limit:
-            raise too_large(f"the body may hold at most {limit:,} bytes; this one declares {int(length):,}")
+        limit = within_declared_limit(request, self.path)
         content_type = request.headers.get("content-type", "")
         if not is_json(content_type):
             raise HTTPException(
@@ -99,17 +120,7 @@ class ApiRoute(APIRoute):
                 detail=f"the body must be {JSON}, not {excerpt(content_type)!r}",
                 headers={"Accept-Post": JSON, "Connection": "close"},
             )
-        received = 0
-
-        async def receive_within_limit() -> Message:
-            nonlocal received
-            message = await request.receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise too_large(f"the body may hold at most {limit:,} bytes")
-            return message
-
-        return receive_within_limit
+        return receive_within_limit(request, limit)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -126,3 +137,11 @@ class CatalogueRoute(ApiRoute):
     """A route whose answer depends only on the query and the catalogue's version."""
 
     cacheable = True
+
+
+class UploadRoute(ApiRoute):
+    """A route that reads a multipart upload itself, streaming (POST /jobs): the size limit of
+    `app.state.body_limits` applies; the endpoint checks the media type as it parses."""
+
+    def check_body(self, request: Request) -> Receive:
+        return receive_within_limit(request, within_declared_limit(request, self.path))

@@ -92,4 +92,3 @@ def sniff(head: bytes, complete: bool = False) -> InputFormat:
         f"line {number} is neither a BED record (chrom, start, end separated by tabs), nor a VCF "
         "file's first line, nor a gene id or name"
     )
-

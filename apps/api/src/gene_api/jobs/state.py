@@ -1,0 +1,157 @@
+"""Job records in the API's database: the one place both runners (the Celery worker and the
+AWS Batch job) report to, and the API reads from.
+
+A job moves forward only: queued -> running -> succeeded | failed. Each transition is one
+conditional UPDATE, so a re-delivered task, a second runner or a late retry cannot move a
+finished job back or finish it twice: `start` tells the runner whether there is work to do.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select, update
+
+from gene_api.models import Job
+
+# A runner that died this many times on one job (killed, out of memory, past its hard time
+# limit) fails it instead of trying again: a poison input must not loop forever.
+MAX_ATTEMPTS = 3
+UPLOAD_FILE = "input"
+# What a job leaves in the results storage, under result_key(job id, file name): the annotation
+# in each format, its summary and its picture (written by the worker, served by the API).
+RESULT_FILES = {"tsv": "result.tsv", "bed": "result.bed", "json": "result.json"}
+SUMMARY_FILE = "summary.json"
+PLOT_FILE = "plot.svg"
+
+
+def new_job_id() -> str:
+    return str(uuid.uuid4())
+
+
+def upload_key(job_id: str) -> str:
+    """Where a job's upload is kept in the uploads storage: derived from the id alone."""
+    return f"{job_id}/{UPLOAD_FILE}"
+
+
+def result_key(job_id: str, file_name: str) -> str:
+    """Where a job's result file is kept in the results storage: derived from the id alone."""
+    return f"{job_id}/{file_name}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Start:
+    """What `JobStore.start` found: run the job, or leave it (finished, or failed for good)."""
+
+    run: bool
+    job: Job | None
+
+
+class JobStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(self, job_id: str, owner: str, input_name: str, input_format: str, input_bytes: int) -> Job:
+        job = Job(
+            id=job_id,
+            owner=owner,
+            status="queued",
+            input_name=input_name,
+            input_format=input_format,
+            input_bytes=input_bytes,
+            progress=0,
+            attempts=0,
+            created_at=now(),
+        )
+        with self.engine.begin() as connection:
+            connection.execute(Job.__table__.insert().values(**_columns(job)))
+        return job
+
+    def get(self, job_id: str, owner: str | None = None) -> Job | None:
+        table = Job.__table__
+        query = select(*table.columns).where(table.c.id == job_id)
+        if owner is not None:
+            query = query.where(table.c.owner == owner)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return Job(**row._mapping) if row else None
+
+    def page(self, owner: str, page: int, page_size: int) -> tuple[int, list[Job]]:
+        table = Job.__table__
+        with self.engine.connect() as connection:
+            total = connection.execute(
+                select(func.count()).select_from(table).where(table.c.owner == owner)
+            ).scalar()
+            rows = connection.execute(
+                select(*table.columns)
+                .where(table.c.owner == owner)
+                .order_by(table.c.created_at.desc(), table.c.id)
+                .limit(page_size)
+                .offset((page - 1) * page_size)
+            ).all()
+        return total, [Job(**row._mapping) for row in rows]
+
+    def _update(self, job_id: str, statuses: tuple[str, ...], **values) -> bool:
+        table = Job.__table__
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(table).where(table.c.id == job_id, table.c.status.in_(statuses)).values(**values)
+            )
+        return result.rowcount == 1
+
+    def start(self, job_id: str) -> Start:
+        """Mark the job running (one more attempt) when it is queued or was running when its
+        runner died; past MAX_ATTEMPTS, fail it instead."""
+        job = self.get(job_id)
+        if job is None or job.status in ("succeeded", "failed"):
+            return Start(False, job)
+        # Found running: the runner that started it died without a word.
+        if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
+            self.fail(
+                job_id,
+                f"the worker stopped {job.attempts} times while running this job "
+                "(killed, out of memory or past its time limit); not retried again",
+            )
+            return Start(False, self.get(job_id))
+        table = Job.__table__
+        started = self._update(
+            job_id,
+            ("queued", "running"),
+            status="running",
+            attempts=table.c.attempts + 1,
+            started_at=now(),
+            progress=0,
+        )
+        return Start(started, self.get(job_id))
+
+    def requeue(self, job_id: str) -> bool:
+        """Hand a running job back after a transient error: it is retried, and this start
+        does not count against MAX_ATTEMPTS (it did not die)."""
+        table = Job.__table__
+        return self._update(job_id, ("running",), status="queued", attempts=table.c.attempts - 1, progress=0)
+
+    def progress(self, job_id: str, percent: int) -> None:
+        self._update(job_id, ("running",), progress=max(0, min(99, percent)))
+
+    def succeed(self, job_id: str, summary: dict) -> bool:
+        return self._update(
+            job_id, ("running",), status="succeeded", progress=100, finished_at=now(), summary=summary
+        )
+
+    def fail(self, job_id: str, error: str, line: int | None = None) -> bool:
+        return self._update(
+            job_id,
+            ("queued", "running"),
+            status="failed",
+            finished_at=now(),
+            error=error[:2000],
+            error_line=line,
+        )
+
+
+def _columns(job: Job) -> dict:
+    return {column.name: getattr(job, column.name) for column in Job.__table__.columns}

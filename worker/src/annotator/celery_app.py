@@ -1,0 +1,69 @@
+"""The Celery worker's app: the API's Celery configuration (gene_api.jobs.queue) plus the
+task that runs a job, with the bounds of one job (config.py).
+
+Run it with `annotator worker` (the chart's command, and the Procfile's `worker` line).
+"""
+
+import logging
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from celery import Celery
+
+from annotator.config import WorkerSettings, get_worker_settings
+from annotator.genes import GeneSource
+from annotator.runner import Transient, celery_places, run_job
+from gene_api.db import make_engine
+from gene_api.jobs.queue import TASK_NAME, celery_app
+from gene_api.jobs.services import JobServices
+
+log = logging.getLogger("annotator.worker")
+# Backoff between retries after a transient error: 2, 4, 8, ... seconds, at most a minute.
+RETRY_BASE_SECONDS = 2
+RETRY_MAX_SECONDS = 60
+
+
+class Context:
+    """What the task needs, built once per worker process."""
+
+    def __init__(self, settings: WorkerSettings) -> None:
+        self.settings = settings
+        engine = make_engine(settings)
+        self.services = JobServices.from_settings(settings, engine)
+        self.genes = GeneSource(engine)
+
+
+def make_app(settings: WorkerSettings) -> Celery:
+    app = celery_app(settings)
+    app.conf.update(
+        task_soft_time_limit=settings.job_soft_time_limit_seconds,
+        task_time_limit=settings.job_time_limit_seconds,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
+        worker_concurrency=settings.worker_concurrency,
+        worker_hijack_root_logger=False,
+    )
+    context: dict[str, Context] = {}
+
+    @app.task(name=TASK_NAME, bind=True, max_retries=settings.job_retries)
+    def annotate(self, job_id: str) -> str:
+        if "context" not in context:
+            context["context"] = Context(settings)
+        ctx = context["context"]
+        source, target = celery_places(ctx.services, job_id)
+        try:
+            return run_job(job_id, ctx.services, ctx.genes, source, target, settings.work_folder)
+        except Transient as error:
+            if self.request.retries >= self.max_retries:
+                ctx.services.jobs.fail(job_id, f"gave up after {self.max_retries} retries: {error}")
+                return "failed"
+            countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
+            raise self.retry(exc=error, countdown=countdown) from None
+        except SoftTimeLimitExceeded:
+            ctx.services.jobs.fail(
+                job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)"
+            )
+            return "failed"
+
+    return app
+
+
+app = make_app(get_worker_settings())

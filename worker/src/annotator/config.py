@@ -1,0 +1,29 @@
+"""The worker's settings: the API's (database, storages, broker: one source for both), plus
+what bounds one job. Environment variables, as for the API."""
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from gene_api.core.config import Settings
+
+
+class WorkerSettings(Settings):
+    # Celery raises SoftTimeLimitExceeded in the task at the soft limit (the job fails with that
+    # reason); at the hard limit it kills the process, and the task is re-queued (state.MAX_ATTEMPTS).
+    job_soft_time_limit_seconds: int = Field(default=3600, ge=1, le=86400)
+    job_time_limit_seconds: int = Field(default=3660, ge=2, le=90000)
+    # A worker process that has grown past this after a job is replaced before the next one;
+    # the pod's memory limit is the hard bound.
+    worker_max_memory_mb: int = Field(default=1024, ge=64, le=65536)
+    # Jobs one worker runs at once (processes); the cluster scales by pods instead.
+    worker_concurrency: int = Field(default=1, ge=1, le=32)
+    # Transient storage or database errors: retried this many times, with exponential backoff.
+    job_retries: int = Field(default=5, ge=0, le=20)
+    # Where a job's input and results are staged while it runs.
+    work_folder: str = Field(default="", description="empty: the system's temporary folder")
+
+
+@lru_cache
+def get_worker_settings() -> WorkerSettings:
+    return WorkerSettings()

@@ -1,0 +1,93 @@
+"""Running one job, the same way under every runner (the Celery task, `annotator run-job` in
+AWS Batch): start it in the job records, fetch the upload, annotate, store the results, and
+record the outcome.
+
+- Idempotent: a job already finished is left alone; a re-run (a re-delivered task, a Batch
+  retry) writes the same files under the same keys, each whole (storage.py), and the job is
+  marked succeeded only after all of them are stored, once (state.py's conditional updates).
+- Bad input fails the job with the reason and the offending line; it is not retried.
+- A transient error (storage, database, catalogue not seeded yet) hands the job back (queued)
+  and raises `Transient`, for the runner to retry later.
+"""
+
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from annotator.genes import CatalogueNotLoaded, GeneSource
+from annotator.inputs import InputError
+from annotator.pipeline import annotate_file
+from gene_api.jobs.services import JobServices
+from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
+from gene_api.jobs.storage import NotStored, Storage, StorageUnavailable
+
+log = logging.getLogger("annotator.runner")
+# Progress is written to the database at most this often.
+PROGRESS_EVERY_SECONDS = 1.0
+TRANSIENT = (StorageUnavailable, OperationalError, CatalogueNotLoaded)
+
+
+class Transient(RuntimeError):
+    """Worth retrying later; the job was handed back (queued)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """An object in a storage: the upload, or (as a key prefix) a job's results folder."""
+
+    storage: Storage
+    key: str
+
+
+def celery_places(services: JobServices, job_id: str) -> tuple[Place, Place]:
+    return Place(services.uploads, upload_key(job_id)), Place(services.results, job_id)
+
+
+def run_job(job_id: str, services: JobServices, genes: GeneSource, source: Place, target: Place, work: str = "") -> str:
+    """Run the job; its final status ('succeeded', 'failed'), or 'skipped' when another run
+    finished it. Raises Transient when it should be retried."""
+    jobs = services.jobs
+    start = jobs.start(job_id)
+    if not start.run:
+        return start.job.status if start.job else "skipped"
+    try:
+        with tempfile.TemporaryDirectory(dir=work or None, prefix=f"job-{job_id}-") as folder:
+            return _annotate(job_id, services, genes.current(), source, target, Path(folder))
+    except TRANSIENT as error:
+        log.warning("job %s: transient error, handed back for a retry: %s", job_id, error)
+        jobs.requeue(job_id)
+        raise Transient(str(error)) from error
+
+
+def _annotate(job_id: str, services: JobServices, genes, source: Place, target: Place, folder: Path) -> str:
+    jobs = services.jobs
+    input_path = folder / "input"
+    try:
+        source.storage.get_file(source.key, input_path)
+    except NotStored:
+        jobs.fail(job_id, "the upload is missing from storage")
+        return "failed"
+    results = folder / "results"
+    results.mkdir()
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = time.monotonic()
+            jobs.progress(job_id, int(fraction * 100))
+
+    try:
+        summary = annotate_file(input_path, results, genes, progress)
+    except InputError as error:
+        log.info("job %s: input refused: %s", job_id, error)
+        jobs.fail(job_id, str(error), error.line)
+        return "failed"
+    for name in (*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE):
+        target.storage.put_file(result_key(target.key, name), results / name, move=True)
+    jobs.succeed(job_id, summary)
+    log.info("job %s: succeeded, %s records, %s rows", job_id, summary["records_read"], summary["rows"])
+    return "succeeded"
