@@ -15,6 +15,7 @@ from gene_api.db import make_engine
 from gene_api.main import create_app
 from gene_api.seed import seed
 from tests.support.databases import ThrowawayDatabases
+from tests.support.jobs import jobs_settings
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -48,8 +49,9 @@ def seeded_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) ->
 
 
 @pytest.fixture(scope="session")
-def client(seeded_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(database_url=seeded_url))) as test_client:
+def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = jobs_settings(seeded_url, tmp_path_factory.mktemp("jobs"))
+    with TestClient(create_app(settings)) as test_client:
         yield test_client
 
 

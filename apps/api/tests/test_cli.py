@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from gene_api import migrate
 from gene_api.cli import main
 
 
@@ -17,7 +18,8 @@ def gene_api(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 def test_upgrade_then_seed_twice(empty_database_url):
-    assert "revision 0001" in gene_api("db", "upgrade", DATABASE_URL=empty_database_url).stdout
+    upgraded = gene_api("db", "upgrade", DATABASE_URL=empty_database_url)
+    assert f"revision {migrate.head_revision()}" in upgraded.stdout
     first = gene_api("db", "seed", DATABASE_URL=empty_database_url)
     assert "1134 inserted" in first.stdout
     second = gene_api("db", "seed", DATABASE_URL=empty_database_url)

@@ -30,7 +30,9 @@ class GeneSource:
             with self._lock:
                 if checksum is not None and checksum == self._checksum and self._table is not None:
                     return self._table
-                rows = connection.execute(select(*COLUMNS).where(Gene.chromosome == CHROMOSOME)).mappings().all()
+                rows = (
+                    connection.execute(select(*COLUMNS).where(Gene.chromosome == CHROMOSOME)).mappings().all()
+                )
                 if not rows:
                     raise CatalogueNotLoaded("the database holds no genes: run `gene-api db seed`")
                 self._table, self._checksum = GeneTable.from_rows(rows), checksum

@@ -47,7 +47,9 @@ def celery_places(services: JobServices, job_id: str) -> tuple[Place, Place]:
     return Place(services.uploads, upload_key(job_id)), Place(services.results, job_id)
 
 
-def run_job(job_id: str, services: JobServices, genes: GeneSource, source: Place, target: Place, work: str = "") -> str:
+def run_job(
+    job_id: str, services: JobServices, genes: GeneSource, source: Place, target: Place, work: str = ""
+) -> str:
     """Run the job; its final status ('succeeded', 'failed'), or 'skipped' when another run
     finished it. Raises Transient when it should be retried."""
     jobs = services.jobs

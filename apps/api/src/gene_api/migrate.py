@@ -14,6 +14,13 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+def head_revision() -> str:
+    """The newest revision this release's migrations know."""
+    config = Config()
+    config.set_main_option("script_location", "gene_api:migrations")
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from gene_api.coordinates import CoordinateError
 from gene_api.core.logging import request_id_var
@@ -83,6 +84,35 @@ def field_errors(error: RequestValidationError) -> list[dict[str, str]]:
     return found
 
 
+def _routes(routes: list) -> list:
+    """Routes, with those of included routers (FastAPI wraps them) flattened."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found.extend(_routes(inner.routes) if inner is not None else [route])
+    return found
+
+
+def allowed_methods(request: Request, allow: str) -> str:
+    """The methods of the path Starlette matched, from every route declared at that path
+    (Starlette names only the first route's), and HEAD wherever GET is answered (middleware.py)."""
+    methods = {method.strip() for method in allow.split(",") if method.strip()}
+    routes = [route for route in _routes(request.app.routes) if hasattr(route, "methods")]
+    matches = [(route.matches(request.scope)[0], route) for route in routes]
+    if any(match == Match.FULL for match, _ in matches):
+        # The route that matched raised the 405 itself, with its own Allow (genes.batch_other_methods).
+        return allow
+    # Starlette answers 405 from the first route matching the path; its siblings share that path.
+    matched = next((route.path for match, route in matches if match == Match.PARTIAL), None)
+    for route in routes:
+        # Routes left out of the schema exist only to answer 405 (genes.batch_other_methods).
+        if route.path == matched and route.methods and route.include_in_schema:
+            methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CoordinateError)
     async def bad_coordinates(request: Request, error: CoordinateError) -> Response:
@@ -91,8 +121,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         headers = dict(error.headers or {})
-        if error.status_code == 405 and "GET" in headers.get("Allow", ""):
-            headers["Allow"] += ", HEAD"  # HEAD is answered wherever GET is (middleware.py)
+        if error.status_code == 405:
+            headers["Allow"] = allowed_methods(request, headers.get("Allow", ""))
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
         if error.status_code == 404 and detail == "Not Found":
             detail = "no such path; the endpoints are listed at /docs"

@@ -69,7 +69,7 @@ def sniff(head: bytes, complete: bool = False) -> InputFormat:
     lines = _first_lines(text, complete or text.endswith("\n"))
     if not lines:
         raise UnsupportedInput("the file is empty (or holds only blank lines)")
-    first_number, first = lines[0]
+    first = lines[0][1]
     if first.startswith("##fileformat=VCF"):
         return InputFormat.vcf
     records = [(number, line) for number, line in lines if not line.startswith(BED_HEADER_PREFIXES)]

@@ -139,7 +139,8 @@ async def receive_upload(content_type: str, body: AsyncIterator[bytes], staging:
     if media_type != b"multipart/form-data" or not boundary or len(boundary) > 200:
         raise HTTPException(
             status_code=415,
-            detail=f"send the file as multipart/form-data (curl -F file=@PATH), not {excerpt(content_type)!r}",
+            detail="send the file as multipart/form-data (curl -F file=@PATH), "
+            f"not {excerpt(content_type)!r}",
             headers={"Accept-Post": "multipart/form-data", "Connection": "close"},
         )
     receiver = _Receiver(staging, limit)
