@@ -1,0 +1,136 @@
+"""A job through the jobs API and the runner (called in process, as the Celery task calls
+it): upload, run, status, results in three formats and the picture; what a re-run, another
+user, a transient storage fault and a runner that keeps dying do."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from annotator.runner import Transient
+from gene_api.jobs.state import MAX_ATTEMPTS, PLOT_FILE, RESULT_FILES, SUMMARY_FILE
+from gene_api.jobs.storage import StorageUnavailable
+from tests.support.jobs import bearer
+
+BED = (
+    b"track name=example\n"
+    b"# APP overlaps; the second record lies in a gene desert; one on chr1; one invalid\n"
+    b"chr21\t25880535\t25880600\tin_app\t0\t+\n"
+    b"21\t10\t20\tfar_left\n"
+    b"chr1\t100\t200\telsewhere\n"
+    b"chr21\t500\t400\treversed\n"
+)
+
+
+def submitted(stack, content: bytes = BED, name: str = "example.bed", user: str = "alice") -> str:
+    response = stack.submit(name, content, user)
+    assert response.status_code == 202, response.text
+    assert response.headers["location"] == f"/jobs/{response.json()['id']}"
+    assert response.json()["status"] == "queued"
+    return response.json()["id"]
+
+
+def test_a_job_runs_and_serves_its_results_in_every_format(stack):
+    job_id = submitted(stack)
+    assert stack.result(job_id).status_code == 409  # not yet
+    assert stack.run(job_id) == "succeeded"
+    job = stack.job(job_id)
+    assert job["status"] == "succeeded" and job["progress"] == 100 and job["error"] is None
+    summary = job["summary"]
+    assert (summary["records_read"], summary["annotated"], summary["nearest_only"]) == (4, 1, 1)
+    assert (summary["on_other_chromosomes"], summary["invalid"]) == (1, 1)
+    assert summary["first_invalid"] == [{"line": 6, "reason": "start 500 is after end 400"}]
+    assert summary["top_genes"][0]["gene_name"] == "APP"
+
+    tsv = stack.result(job_id, "tsv")
+    assert tsv.headers["content-type"].startswith("text/tab-separated-values")
+    rows = [line.split("\t") for line in tsv.text.splitlines() if not line.startswith("#")]
+    assert [(row[3], row[-5], row[-2], row[-1]) for row in rows] == [
+        ("in_app", "APP", "65", "0"),
+        ("far_left", "", "0", "-5011779"),
+    ]
+    bed = stack.result(job_id, "bed").text.splitlines()
+    assert [line.split("\t")[:6] for line in bed] == [
+        ["chr21", "25880535", "25880600", "ENSG00000142192", "0", "-"],
+        ["chr21", "10", "20", "ENSG00000279493", "0", "+"],
+    ]
+    records = json.loads(stack.result(job_id, "json").content)
+    assert [(r["line"], r["gene_name"], r["overlap_bp"]) for r in records] == [(3, "APP", 65), (4, None, 0)]
+    assert records[0]["record"] == ["chr21", "25880535", "25880600", "in_app", "0", "+"]
+    plot = stack.client.get(f"/jobs/{job_id}/plot", headers=bearer())
+    assert plot.headers["content-type"].startswith("image/svg+xml")
+    assert ET.fromstring(plot.content).tag.endswith("svg")
+
+
+def test_a_rerun_leaves_one_set_of_results_and_finishes_the_job_once(stack):
+    job_id = submitted(stack)
+    assert stack.run(job_id) == "succeeded"
+    folder = stack.services.results.root / job_id
+    first = {path.name: path.read_bytes() for path in folder.iterdir()}
+    finished_at = stack.job(job_id)["finished_at"]
+    # A re-delivered task finds the job finished: nothing is done again.
+    assert stack.run(job_id) == "succeeded"
+    assert stack.job(job_id)["finished_at"] == finished_at
+    # A runner that died after storing the results but before recording success: the next
+    # run writes the same bytes under the same keys, and records success once.
+    with stack.services.jobs.engine.begin() as connection:
+        connection.exec_driver_sql(f"UPDATE jobs SET status = 'running' WHERE id = '{job_id}'")
+    assert stack.run(job_id) == "succeeded"
+    again = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert sorted(again) == sorted([*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE])
+    assert again == first
+    assert stack.job(job_id)["attempts"] == 2
+
+
+def test_another_users_job_is_not_found(stack):
+    job_id = submitted(stack, user="alice")
+    stack.run(job_id)
+    for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/result", f"/jobs/{job_id}/plot"):
+        response = stack.client.get(path, headers=bearer("mallory"))
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/problem+json"
+    assert job_id not in {job["id"] for job in stack.client.get("/jobs", headers=bearer("mallory")).json()["items"]}
+
+
+def test_jobs_are_listed_newest_first_in_pages(stack):
+    user = "lister"
+    ids = [submitted(stack, user=user) for _ in range(3)]
+    first = stack.client.get("/jobs", params={"page_size": 2}, headers=bearer(user)).json()
+    second = stack.client.get("/jobs", params={"page_size": 2, "page": 2}, headers=bearer(user)).json()
+    assert first["total"] == second["total"] == 3
+    assert [job["id"] for job in first["items"] + second["items"]] == ids[::-1]
+
+
+class FlakyStorage:
+    """The uploads storage, failing its first `failures` downloads as S3 does when throttled."""
+
+    def __init__(self, storage, failures: int) -> None:
+        self.storage, self.failures = storage, failures
+
+    def get_file(self, key, path):
+        if self.failures:
+            self.failures -= 1
+            raise StorageUnavailable("S3 SlowDown: reduce your request rate")
+        return self.storage.get_file(key, path)
+
+
+def test_a_transient_storage_error_hands_the_job_back_for_a_retry(stack, monkeypatch):
+    job_id = submitted(stack)
+    monkeypatch.setattr(stack.services, "uploads", FlakyStorage(stack.services.uploads, failures=1))
+    with pytest.raises(Transient, match="SlowDown"):
+        stack.run(job_id)
+    job = stack.job(job_id)
+    assert (job["status"], job["attempts"]) == ("queued", 0)
+    assert stack.run(job_id) == "succeeded"
+
+
+def test_a_job_whose_runner_keeps_dying_fails_instead_of_looping(stack):
+    job_id = submitted(stack)
+    with stack.services.jobs.engine.begin() as connection:
+        connection.exec_driver_sql(
+            f"UPDATE jobs SET status = 'running', attempts = {MAX_ATTEMPTS} WHERE id = '{job_id}'"
+        )
+    assert stack.run(job_id) == "failed"
+    job = stack.job(job_id)
+    assert job["status"] == "failed"
+    assert f"stopped {MAX_ATTEMPTS} times" in job["error"]["message"]
