@@ -89,7 +89,9 @@ def test_another_users_job_is_not_found(stack):
         response = stack.client.get(path, headers=bearer("mallory"))
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "application/problem+json"
-    assert job_id not in {job["id"] for job in stack.client.get("/jobs", headers=bearer("mallory")).json()["items"]}
+    assert job_id not in {
+        job["id"] for job in stack.client.get("/jobs", headers=bearer("mallory")).json()["items"]
+    }
 
 
 def test_jobs_are_listed_newest_first_in_pages(stack):

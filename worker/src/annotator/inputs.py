@@ -113,7 +113,9 @@ class InputFile:
             limit = MAX_EXPANSION * self.size + MAX_LINE_CHARS
             binary = io.BufferedReader(_BoundedReader(gzip.GzipFile(fileobj=self._raw), limit))
         # newline=None: CRLF and CR line endings read as LF.
-        self._text = io.TextIOWrapper(binary, encoding="utf-8", errors="strict", newline=None)
+        # surrogateescape: a byte that is not UTF-8 is found in its own line (lines()), not in
+        # whichever line the decoder's buffer had reached.
+        self._text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline=None)
 
     def __enter__(self) -> "InputFile":
         return self
@@ -135,9 +137,9 @@ class InputFile:
                 number += 1
                 if line[-1] != "\n" and len(line) == MAX_LINE_CHARS:
                     raise InputError(f"line {number} is longer than {MAX_LINE_CHARS:,} characters", number)
+                if not line.isascii():
+                    _check_utf8(line, number)
                 yield number, line.rstrip("\n")
-        except UnicodeDecodeError:
-            raise InputError(f"line {number + 1} is not UTF-8 text", number + 1) from None
         except (gzip.BadGzipFile, EOFError, zlib.error) as error:
             raise InputError(f"the gzip stream breaks off after line {number}: {error}") from None
 
@@ -151,6 +153,13 @@ class InputFile:
 
     def chunks(self, counts: Counts, genes: GeneTable, size: int = CHUNK_RECORDS) -> Iterator[Chunk]:
         return chunked(self.records(counts, genes), size)
+
+
+def _check_utf8(line: str, number: int) -> None:
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"line {number} is not UTF-8 text", number) from None
 
 
 def _number(text: str) -> bool:

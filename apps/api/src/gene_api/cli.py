@@ -8,12 +8,14 @@ import argparse
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from gene_api.core.config import get_settings
+from gene_api.core.security import TokenError
 from gene_api.dataset import DATA_FILE, DatasetError
 
 # The production command; the Dockerfile and the Helm chart run `gene-api serve`.
@@ -66,6 +68,16 @@ def openapi(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def token(args: argparse.Namespace) -> None:
+    """A bearer token for the jobs API, alone on stdout (so $(gene-api token alice) is the token)."""
+    from gene_api.core.security import TokenError, mint_token
+
+    key = get_settings().token_signing_key
+    if key is None:
+        raise TokenError("TOKEN_SIGNING_KEY is not set (make token sets the local stack's)")
+    print(mint_token(key.get_secret_value(), args.name, timedelta(hours=args.hours)))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gene-api", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -84,6 +96,10 @@ def parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("openapi", help="print the OpenAPI document")
     spec.add_argument("--output", type=Path, help="write to this file instead of stdout")
     spec.set_defaults(run=openapi)
+    mint = commands.add_parser("token", help="print a bearer token of the jobs API for a user")
+    mint.add_argument("name", help="the user (1-64 letters, digits, . _ @ -)")
+    mint.add_argument("--hours", type=float, default=12, help="how long it is valid (default 12)")
+    mint.set_defaults(run=token)
     return root
 
 
@@ -95,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         print(f"gene-api: error: invalid setting: {problems}", file=sys.stderr)
         return 1
-    except DatasetError as error:
+    except (DatasetError, TokenError) as error:
         print(f"gene-api: error: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:

@@ -42,8 +42,18 @@ def decompressed_head(head: bytes, size: int = SNIFF_BYTES) -> bytes:
         raise UnsupportedInput(f"the file starts like gzip but cannot be decompressed ({error})") from None
 
 
+def _looks_utf16(sample: bytes) -> bool:
+    """ASCII text in UTF-16 without a byte order mark: every other byte is NUL, the rest not."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 8:
+        return False
+    return (odd.count(0) == len(odd) and even.count(0) == 0) or (
+        even.count(0) == len(even) and odd.count(0) == 0
+    )
+
+
 def _text(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(b"\x00") > 10:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head[:200]):
         raise UnsupportedInput("the file is UTF-16 text; save it as UTF-8 (or ASCII) text")
     if b"\x00" in head:
         raise UnsupportedInput("the file is binary, not text: BED, VCF or a gene list is expected")
@@ -86,7 +96,8 @@ def sniff(head: bytes, complete: bool = False) -> InputFormat:
         )
     if len(columns) == 1 and (GENE_ID.fullmatch(line.strip()) or GENE_NAME.fullmatch(line.strip())):
         return InputFormat.genes
-    if len(line.split()) >= 3 and len(columns) < 3:
+    words = line.split()
+    if len(columns) < 3 and len(words) >= 3 and NUMBER.fullmatch(words[1]) and NUMBER.fullmatch(words[2]):
         raise UnsupportedInput(f"line {number} has columns separated by spaces; BED separates them by tabs")
     raise UnsupportedInput(
         f"line {number} is neither a BED record (chrom, start, end separated by tabs), nor a VCF "
