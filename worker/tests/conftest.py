@@ -3,7 +3,6 @@ process), and the runner that the Celery task and the Batch job run, called dire
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +14,8 @@ from gene_api.db import make_engine
 from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
 from tests.support.database_fixtures import databases, seeded_url  # noqa: F401 -- fixtures, used by name
-from tests.support.jobs import bearer, jobs_settings
+from tests.support.jobs import bearer
+from worker.tests.workers import worker_settings
 
 
 @dataclass
@@ -41,10 +41,6 @@ class Stack:
 
     def result(self, job_id: str, fmt: str = "tsv", user: str = "alice"):
         return self.client.get(f"/jobs/{job_id}/result", params={"format": fmt}, headers=bearer(user))
-
-
-def worker_settings(database_url: str, folder: Path, **overrides) -> WorkerSettings:
-    return WorkerSettings(**{**jobs_settings(database_url, folder).model_dump(), **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -66,7 +66,7 @@ def cases() -> list[tuple[str, bytes, str, str | int]]:
             b"21\t7\trs3\tA\n21\t0\trs4\tA\tG\t.\t.\t.\n",
             "succeeded",
             4,
-        ),  # fmt: skip
+        ),
         ("vcf-only-header.vcf", VCF_HEADER, "succeeded", 0),
         ("genes-unknown.txt", b"APP\nNOT_A_GENE\nENSG00000142192.20\nBRCA1\n", "succeeded", 2),
         ("genes-with-spaces.txt", b"APP\nSOD1 SOD1\n", "succeeded", 1),

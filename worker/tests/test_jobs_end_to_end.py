@@ -35,7 +35,7 @@ def test_a_job_runs_and_serves_its_results_in_every_format(stack):
     assert stack.result(job_id).status_code == 409  # not yet
     assert stack.run(job_id) == "succeeded"
     job = stack.job(job_id)
-    assert job["status"] == "succeeded" and job["progress"] == 100 and job["error"] is None
+    assert (job["status"], job["progress"], job["error"]) == ("succeeded", 100, None)
     summary = job["summary"]
     assert (summary["records_read"], summary["annotated"], summary["nearest_only"]) == (4, 1, 1)
     assert (summary["on_other_chromosomes"], summary["invalid"]) == (1, 1)

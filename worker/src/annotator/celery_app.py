@@ -5,10 +5,13 @@ Run it with `annotator worker` (the chart's command, and the Procfile's `worker`
 """
 
 import logging
+import os
+import time
 
 from billiard.exceptions import SoftTimeLimitExceeded
-from celery import Celery
+from celery import Celery, signals
 
+from annotator import metrics
 from annotator.config import WorkerSettings, get_worker_settings
 from annotator.genes import GeneSource
 from annotator.runner import Transient, celery_places, run_job
@@ -45,6 +48,13 @@ def make_app(settings: WorkerSettings) -> Celery:
 
     @app.task(name=TASK_NAME, bind=True, max_retries=settings.job_retries)
     def annotate(self, job_id: str) -> str:
+        started = time.monotonic()
+        outcome = run(self, job_id)
+        metrics.JOBS.labels(outcome).inc()
+        metrics.JOB_SECONDS.observe(time.monotonic() - started)
+        return outcome
+
+    def run(task, job_id: str) -> str:
         if "context" not in context:
             context["context"] = Context(settings)
         ctx = context["context"]
@@ -52,16 +62,25 @@ def make_app(settings: WorkerSettings) -> Celery:
         try:
             return run_job(job_id, ctx.services, ctx.genes, source, target, settings.work_folder)
         except Transient as error:
-            if self.request.retries >= self.max_retries:
-                ctx.services.jobs.fail(job_id, f"gave up after {self.max_retries} retries: {error}")
+            if task.request.retries >= task.max_retries:
+                ctx.services.jobs.fail(job_id, f"gave up after {task.max_retries} retries: {error}")
                 return "failed"
-            countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
-            raise self.retry(exc=error, countdown=countdown) from None
+            countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**task.request.retries)
+            metrics.JOBS.labels("retried").inc()
+            raise task.retry(exc=error, countdown=countdown) from None
         except SoftTimeLimitExceeded:
             ctx.services.jobs.fail(
                 job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)"
             )
             return "failed"
+
+    @signals.worker_init.connect(weak=False)
+    def serve_metrics(**kwargs) -> None:
+        metrics.serve(settings.worker_metrics_host, settings.worker_metrics_port)
+
+    @signals.worker_process_shutdown.connect(weak=False)
+    def forget_process(pid=None, **kwargs) -> None:
+        metrics.process_ended(pid or os.getpid())
 
     return app
 

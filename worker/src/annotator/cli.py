@@ -11,6 +11,8 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -20,12 +22,26 @@ EXIT_BAD_INPUT = 2
 EXIT_TRANSIENT = 75  # EX_TEMPFAIL
 
 
+def prepare_multiprocess_dir(port: int) -> Path:
+    """The metrics folder of the worker on `port` (PROMETHEUS_MULTIPROC_DIR, unless set), emptied
+    of the files a previous run left. Must run before prometheus_client is imported by Celery."""
+    folder = Path(
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", f"{tempfile.gettempdir()}/annotator-metrics-{port}")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # only prometheus_client's own files
+        stale.unlink()
+    return folder
+
+
 def worker(args: argparse.Namespace) -> int:
     settings = get_worker_settings()
+    prepare_multiprocess_dir(settings.worker_metrics_port)
     argv = [
         sys.executable, "-m", "celery", "--app", "annotator.celery_app:app", "worker",
         "--loglevel", settings.log_level, "--pool", "prefork",
-        "--concurrency", str(settings.worker_concurrency), "--without-gossip", "--without-mingle",
+        "--concurrency", str(settings.worker_concurrency), "--queues", settings.job_queue,
+        "--without-gossip", "--without-mingle",
     ]  # fmt: skip
     os.execv(argv[0], argv)  # noqa: S606 -- exec our own interpreter; signals reach celery directly
 

@@ -20,6 +20,9 @@ class WorkerSettings(Settings):
     worker_concurrency: int = Field(default=1, ge=1, le=32)
     # Transient storage or database errors: retried this many times, with exponential backoff.
     job_retries: int = Field(default=5, ge=0, le=20)
+    # Prometheus metrics of the worker, served by its main process (metrics.py). 0.0.0.0 in the pod.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9002, ge=1, le=65535)
     # Where a job's input and results are staged while it runs.
     work_folder: str = Field(default="", description="empty: the system's temporary folder")
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from annotator.genes import CatalogueNotLoaded, GeneSource
 from annotator.inputs import InputError
+from annotator.metrics import RECORDS
 from annotator.pipeline import annotate_file
 from gene_api.jobs.services import JobServices
 from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
@@ -91,5 +92,6 @@ def _annotate(job_id: str, services: JobServices, genes, source: Place, target: 
     for name in (*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE):
         target.storage.put_file(result_key(target.key, name), results / name, move=True)
     jobs.succeed(job_id, summary)
+    RECORDS.inc(summary["records_read"])
     log.info("job %s: succeeded, %s records, %s rows", job_id, summary["records_read"], summary["rows"])
     return "succeeded"

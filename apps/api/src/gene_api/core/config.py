@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     pipeline_backend: Literal["celery", "stepfunctions"] = "celery"
     # Celery's broker: filesystem:// (no server: `make run`), redis://, amqp:// or sqs://.
     broker_url: str = "filesystem://"
+    # The queue jobs are sent to (on SQS, the queue's name); the worker's KEDA trigger watches it.
+    job_queue: str = Field(default="annotate", pattern=r"^[A-Za-z0-9_\-]{1,80}$")
     # The filesystem broker's folder (only with broker_url filesystem://).
     broker_folder: str = ".local/broker"
     # With pipeline_backend stepfunctions: the state machine that runs a job.

@@ -16,7 +16,6 @@ from gene_api.core.config import Settings
 from gene_api.jobs.state import upload_key
 
 TASK_NAME = "annotator.annotate"
-QUEUE = "annotate"
 
 
 def celery_app(settings: Settings) -> Celery:
@@ -37,8 +36,8 @@ def celery_app(settings: Settings) -> Celery:
     app.conf.update(
         broker_transport_options=transport_options,
         broker_connection_retry_on_startup=True,
-        task_default_queue=QUEUE,
-        task_routes={TASK_NAME: {"queue": QUEUE}},
+        task_default_queue=settings.job_queue,
+        task_routes={TASK_NAME: {"queue": settings.job_queue}},
         task_serializer="json",
         accept_content=["json"],
         # Job state lives in the API's database (jobs/state.py), not in a result backend.
@@ -64,13 +63,14 @@ class DispatchError(RuntimeError):
 class CeleryDispatcher:
     def __init__(self, settings: Settings) -> None:
         self.app = celery_app(settings)
+        self.queue = settings.job_queue
 
     def start(self, job_id: str) -> None:
         try:
             self.app.send_task(
                 TASK_NAME,
                 args=[job_id],
-                queue=QUEUE,
+                queue=self.queue,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
             )

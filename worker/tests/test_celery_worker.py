@@ -1,0 +1,54 @@
+"""The real Celery worker (`annotator worker`, a separate process) takes jobs the API sends
+through each broker it supports here: Redis and RabbitMQ (running on 127.0.0.1), and the
+filesystem transport that `make run` uses (no server). Job state comes back through the
+database, not a result backend."""
+
+import uuid
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from gene_api.db import make_engine
+from gene_api.main import create_app
+from tests.support.database_fixtures import migrated_and_seeded
+from tests.support.jobs import bearer
+from worker.tests.workers import wait_for, worker, worker_settings
+
+BROKERS = {
+    "redis": "redis://127.0.0.1:6379/0",
+    "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",
+    "filesystem": "filesystem://",
+}
+BED = b"chr21\t25880535\t25880600\tin_app\n21\t10\t20\tfar_left\n"
+
+
+@pytest.fixture(scope="module")
+def postgres_url(databases) -> str:
+    url = databases.new("postgresql")
+    migrated_and_seeded(url).dispose()
+    return url
+
+
+@pytest.mark.parametrize("broker", BROKERS.values(), ids=BROKERS.keys())
+def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp_path):
+    # A queue of its own, so that nothing another run left on a shared broker gets in the way.
+    settings = worker_settings(
+        postgres_url, tmp_path, broker_url=broker, job_queue=f"test-{uuid.uuid4().hex[:8]}"
+    )
+    with TestClient(create_app(settings)) as api, worker(settings, tmp_path / "worker.log") as running:
+        response = api.post("/jobs", files={"file": ("a.bed", BED)}, headers=bearer())
+        assert response.status_code == 202, response.text
+        job_id = response.json()["id"]
+
+        def finished():
+            job = api.get(f"/jobs/{job_id}", headers=bearer()).json()
+            return job if job["status"] in ("succeeded", "failed") else None
+
+        job = wait_for(finished, timeout=60, what=f"job {job_id} to finish")
+        assert job["status"] == "succeeded", job
+        assert job["summary"]["rows"] == 2
+        assert "in_app" in api.get(f"/jobs/{job_id}/result", headers=bearer()).text
+        metrics = httpx.get(running.metrics_url).text
+        assert 'annotator_jobs_total{outcome="succeeded"} 1.0' in metrics
+    make_engine(settings).dispose()

@@ -1,0 +1,84 @@
+"""Real `annotator worker` processes for the tests: started in their own process group with
+the stack's settings as environment variables, ready when their metrics answer, killed whole."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.config import WorkerSettings
+from tests.support.jobs import jobs_settings
+from tests.support.servers import free_port, wait_until_ok
+
+ANNOTATOR = str(Path(sys.executable).with_name("annotator"))
+
+
+def environment(settings: WorkerSettings, **extra: str) -> dict[str, str]:
+    """The settings as the environment variables a worker reads (the chart sets the same names)."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_LOCATION") and k != "DATABASE_URL"}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        env[name.upper()] = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    env.update(extra)
+    return env
+
+
+def worker_settings(database_url: str, folder: Path, **overrides) -> WorkerSettings:
+    """The worker's settings over the test stack's (tests/support/jobs.py), with `overrides`."""
+    return WorkerSettings(**{**jobs_settings(database_url, folder).model_dump(), **overrides})
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+    metrics_port: int
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
+
+    def kill(self) -> None:
+        """SIGKILL the main process and every child at once, as the OOM killer or a node loss would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@contextmanager
+def worker(settings: WorkerSettings, log: Path, **extra: str) -> Iterator[Worker]:
+    port = free_port()
+    env = environment(
+        settings,
+        WORKER_METRICS_PORT=str(port),
+        PROMETHEUS_MULTIPROC_DIR=str(log.parent / f"metrics-{uuid.uuid4().hex[:8]}"),
+        **extra,
+    )
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [ANNOTATOR, "worker"], env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    running = Worker(process, log, port)
+    try:
+        wait_until_ok(f"http://127.0.0.1:{port}/metrics", process)
+        yield running
+    finally:
+        if process.poll() is None:
+            running.kill()
+
+
+def wait_for(condition, timeout: float, what: str):
+    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.2)  # polling a condition, with a deadline
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
