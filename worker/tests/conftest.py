@@ -13,7 +13,11 @@ from annotator.runner import celery_places, run_job
 from gene_api.db import make_engine
 from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
-from tests.support.database_fixtures import databases, seeded_url  # noqa: F401 -- fixtures, used by name
+from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by name
+    databases,
+    migrated_and_seeded,
+    seeded_url,
+)
 from tests.support.jobs import bearer
 from worker.tests.workers import worker_settings
 
@@ -50,3 +54,11 @@ def stack(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with TestClient(create_app(settings)) as client:
         yield Stack(settings, client, JobServices.from_settings(settings, engine), GeneSource(engine))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(databases) -> str:
+    """A seeded PostgreSQL database: the one worker processes share with the API in the cluster."""
+    url = databases.new("postgresql")
+    migrated_and_seeded(url).dispose()
+    return url

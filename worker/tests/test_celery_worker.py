@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from gene_api.db import make_engine
 from gene_api.main import create_app
-from tests.support.database_fixtures import migrated_and_seeded
 from tests.support.jobs import bearer
 from worker.tests.workers import wait_for, worker, worker_settings
 
@@ -21,13 +20,6 @@ BROKERS = {
     "filesystem": "filesystem://",
 }
 BED = b"chr21\t25880535\t25880600\tin_app\n21\t10\t20\tfar_left\n"
-
-
-@pytest.fixture(scope="module")
-def postgres_url(databases) -> str:
-    url = databases.new("postgresql")
-    migrated_and_seeded(url).dispose()
-    return url
 
 
 @pytest.mark.parametrize("broker", BROKERS.values(), ids=BROKERS.keys())
