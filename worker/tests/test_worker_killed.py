@@ -52,9 +52,8 @@ def test_every_job_succeeds_exactly_once_although_the_worker_is_killed(postgres_
 
     def count(status: str) -> int:
         with engine.connect() as connection:
-            return connection.execute(
-                text("SELECT count(*) FROM jobs WHERE status = :s"), {"s": status}
-            ).scalar()
+            query = text("SELECT count(*) FROM jobs WHERE owner = 'killed' AND status = :status")
+            return connection.execute(query, {"status": status}).scalar()
 
     log = tmp_path / "worker.log"
     with TestClient(create_app(settings)) as api:
