@@ -11,9 +11,25 @@ from tests.support.paths import REPO
 from tests.support.servers import free_port, wait_until_ok
 
 
-def test_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path):
+def readme_job_example(port: int) -> str:
+    """The README's job example, as written, but for the port this test's stack listens on."""
+    text = (REPO / "README.md").read_text()
+    block = text.split("<!-- job-example:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return block.replace("127.0.0.1:8001", f"127.0.0.1:{port}")
+
+
+def test_serves_the_api_and_a_worker_and_stops_everything_on_ctrl_c(tmp_path):
     port = free_port()
-    env = {**os.environ, "API_PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path}/run.sqlite3"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TOKEN_SIGNING_KEY"},
+        "API_PORT": str(port),
+        "METRICS_PORT": str(free_port()),
+        "WORKER_METRICS_PORT": str(free_port()),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/run.sqlite3",
+        "UPLOADS_LOCATION": str(tmp_path / "uploads"),
+        "RESULTS_LOCATION": str(tmp_path / "results"),
+        "BROKER_FOLDER": str(tmp_path / "broker"),
+    }
     run = subprocess.Popen(
         [str(REPO / "scripts" / "run")],
         env=env,
@@ -27,12 +43,21 @@ def test_serves_the_api_and_stops_everything_on_ctrl_c(tmp_path):
             httpx.get(f"http://127.0.0.1:{port}/genes/by-name/APP").json()["gene_stable_id"]
             == "ENSG00000142192"
         )
+        # The README's example, run as written: a token, an upload, waiting, the summary, the result.
+        printed = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", readme_job_example(port)],
+            cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=120,
+        ).stdout  # fmt: skip
+        assert '"status":"succeeded"' in printed
+        assert '"on_other_chromosomes":1' in printed
+        assert "inside_APP\t0\t+\tENSG00000142192\tAPP\tprotein_coding" in printed
     finally:
         os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=60)
     output = run.stdout.read().decode()
     assert f"http://127.0.0.1:{port}/" in output.splitlines()[1]
-    assert any(line.split("|")[0].split()[-1] == "api.1" for line in output.splitlines() if "|" in line)
+    names = {line.split("|")[0].split()[-1] for line in output.splitlines() if "|" in line}
+    assert {"api.1", "worker.1"} <= names
     assert "SIGINT received" in output
     leftovers = subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout.split()
     assert leftovers == [], f"processes left running: {leftovers}"
