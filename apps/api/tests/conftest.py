@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from gene_api.dataset import DATA_FILE
 from gene_api.main import create_app
+from tests.support.aws import aws  # noqa: F401 -- a fixture, used by name
 from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by name
     BACKENDS,
     databases,

@@ -71,12 +71,16 @@ class FolderStorage:
         if move and path.stat().st_dev == target.parent.stat().st_dev:
             os.replace(path, target)
             return
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".partial-", delete=False) as partial:
-            with path.open("rb") as source:
+        partial = tempfile.NamedTemporaryFile(dir=target.parent, prefix=".partial-", delete=False)  # noqa: SIM115
+        try:
+            with partial, path.open("rb") as source:
                 shutil.copyfileobj(source, partial, READ_CHUNK)
-            partial.flush()
-            os.fsync(partial.fileno())
-        os.replace(partial.name, target)
+                partial.flush()
+                os.fsync(partial.fileno())
+            os.replace(partial.name, target)
+        except BaseException:
+            Path(partial.name).unlink(missing_ok=True)
+            raise
         if move:
             path.unlink()
 
