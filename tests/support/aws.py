@@ -1,10 +1,11 @@
-"""AWS for the tests: moto server on 127.0.0.1 (S3, Step Functions), started once per
-session; boto3 reaches it through AWS_ENDPOINT_URL, the way production code is configured,
-so the code under test is the production code path. A conftest imports `aws` by name."""
+"""AWS for the tests: moto server on 127.0.0.1 (S3, Step Functions, Batch). boto3 reaches it
+through AWS_ENDPOINT_URL, the way production code is configured, so the code under test is the
+production code path. A conftest imports the `aws` fixture by name."""
 
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -16,9 +17,10 @@ MOTO_SERVER = str(Path(sys.executable).with_name("moto_server"))
 REGION = "eu-west-1"
 
 
-@pytest.fixture(scope="session")
-def aws() -> Iterator[str]:
-    """The endpoint of a fresh moto server; AWS_* variables point boto3 at it for the session."""
+@contextmanager
+def moto_server(**server_env: str) -> Iterator[str]:
+    """A fresh moto server (with `server_env` in its environment); while it runs, the AWS_*
+    variables of this process point boto3 at it. Yields its endpoint."""
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     with pytest.MonkeyPatch.context() as patch:
@@ -31,10 +33,17 @@ def aws() -> Iterator[str]:
         }.items():
             patch.setenv(name, value)
         patch.delenv("AWS_PROFILE", raising=False)
-        with running(
-            [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], dict(os.environ), f"{endpoint}/moto-api/"
-        ):
+        argv = [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)]
+        # MOTO_PORT: where moto's own Step Functions executions call its other services.
+        with running(argv, {**os.environ, "MOTO_PORT": str(port), **server_env}, f"{endpoint}/moto-api/"):
             yield endpoint
+
+
+@pytest.fixture(scope="session")
+def aws() -> Iterator[str]:
+    """One moto server for the session."""
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 def new_bucket(name: str) -> str:

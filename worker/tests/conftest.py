@@ -13,6 +13,7 @@ from annotator.runner import celery_places, run_job
 from gene_api.db import make_engine
 from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
+from tests.support.aws import aws  # noqa: F401 -- a fixture, used by name
 from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by name
     databases,
     migrated_and_seeded,

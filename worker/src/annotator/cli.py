@@ -2,12 +2,17 @@
 
 - `annotator worker`: the Celery worker (the chart's and the Procfile's command);
 - `annotator run-job --job-id ID --input URI --output URI`: one job, as AWS Batch runs it under
-  Step Functions. It exits 0 when the job ended (succeeded, or failed on bad input: the
-  reason is on the job and on stderr, and exit status 2 says so), 75 on a transient error
-  (worth a retry), 1 on anything else. Errors are one line on stderr, not a traceback.
+  Step Functions (worker/statemachine/annotate.asl.json);
+- `annotator fail-job --job-id ID --error E --cause C`: the state machine's catch, recording a
+  failure on the job.
+
+`run-job` exits 0 when the job succeeded, 2 when it failed on bad input (the reason is on the
+job and on stderr, in one line), 75 on a transient error (worth a retry: the Batch job
+definition's retry strategy), 1 on anything else. Errors are one line, not a traceback.
 """
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -68,11 +73,47 @@ def run_job_command(args: argparse.Namespace) -> int:
         print(f"annotator: job {args.job_id}: transient error, retry: {error}", file=sys.stderr)
         return EXIT_TRANSIENT
     job = services.jobs.get(args.job_id)
-    if status == "failed" and job is not None:
+    if job is None:
+        print(f"annotator: no job {args.job_id} in the database", file=sys.stderr)
+        return 1
+    if status == "failed":
         where = f" (line {job.error_line})" if job.error_line else ""
         print(f"annotator: job {args.job_id} failed: {job.error}{where}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"annotator: job {args.job_id} {status}")
+    return 0 if status == "succeeded" else 1
+
+
+def batch_failure_reason(error: str, cause: str) -> str:
+    """One line from the error and cause Step Functions caught (the cause of a Batch task is
+    the job's description as JSON)."""
+    try:
+        described = json.loads(cause)
+    except ValueError:
+        described = None
+    if not isinstance(described, dict):
+        return f"the AWS Batch job failed ({error}): {' '.join(cause.split()) or 'no reason given'}"[:500]
+    container = described.get("Container") or {}
+    parts = [described.get("StatusReason"), container.get("Reason")]
+    if container.get("ExitCode") is not None:
+        parts.append(f"exit code {container['ExitCode']}")
+    found = "; ".join(str(part) for part in parts if part)
+    return f"the AWS Batch job failed ({error}): {found or 'no reason given'}"[:500]
+
+
+def fail_job_command(args: argparse.Namespace) -> int:
+    """Record on the job the failure Step Functions caught; a job already finished (a run that
+    failed it with a precise reason, say) is left as it is."""
+    from gene_api.db import make_engine
+    from gene_api.jobs.state import JobStore
+
+    store = JobStore(make_engine(get_worker_settings()))
+    recorded = store.fail(args.job_id, batch_failure_reason(args.error, args.cause))
+    job = store.get(args.job_id)
+    if job is None:
+        print(f"annotator: no job {args.job_id}", file=sys.stderr)
+        return 1
+    print(f"annotator: job {args.job_id} {'recorded as failed' if recorded else 'was already ' + job.status}")
     return 0
 
 
@@ -85,6 +126,11 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--input", required=True, help="the upload: s3://bucket/key or a file path")
     one.add_argument("--output", required=True, help="the results folder: s3://bucket/prefix or a folder")
     one.set_defaults(run=run_job_command)
+    fail = commands.add_parser("fail-job", help="record a failure Step Functions caught on the job")
+    fail.add_argument("--job-id", required=True)
+    fail.add_argument("--error", required=True, help="the error name Step Functions caught")
+    fail.add_argument("--cause", default="", help="its cause (for AWS Batch, the job's description as JSON)")
+    fail.set_defaults(run=fail_job_command)
     return root
 
 
