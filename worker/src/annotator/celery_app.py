@@ -37,6 +37,10 @@ class Context:
 
 def make_app(settings: WorkerSettings) -> Celery:
     app = celery_app(settings)
+    if settings.broker_url.startswith(("sqs://", "redis://", "rediss://")):
+        # An unacknowledged message returns to the queue after this long: longer than a job may
+        # run, so a job still running is never handed to a second worker; a dead worker's job is.
+        app.conf.broker_transport_options["visibility_timeout"] = settings.job_time_limit_seconds + 60
     app.conf.update(
         task_soft_time_limit=settings.job_soft_time_limit_seconds,
         task_time_limit=settings.job_time_limit_seconds,

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     broker_url: str = "filesystem://"
     # The queue jobs are sent to (on SQS, the queue's name); the worker's KEDA trigger watches it.
     job_queue: str = Field(default="annotate", pattern=r"^[A-Za-z0-9_\-]{1,80}$")
+    # With broker_url sqs:// (AWS): the queue's URL (terraform-bootstrap creates the queue; the
+    # cluster secret hands its URL over). Credentials come from the pod's IAM role (IRSA).
+    sqs_queue_url: str | None = None
     # The filesystem broker's folder (only with broker_url filesystem://).
     broker_folder: str = ".local/broker"
     # With pipeline_backend stepfunctions: the state machine that runs a job.

@@ -7,6 +7,8 @@ task's name.
 """
 
 import json
+import os
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +23,8 @@ TASK_NAME = "annotator.annotate"
 def celery_app(settings: Settings) -> Celery:
     app = Celery("chr21", broker=settings.broker_url, set_as_current=False)
     transport_options: dict = {}
+    if settings.broker_url.startswith("sqs://"):
+        transport_options = sqs_transport_options(settings)
     if settings.broker_url.startswith("filesystem://"):
         # No server: messages are files in one folder both the API and the worker see.
         folder = Path(settings.broker_folder).resolve()
@@ -49,6 +53,17 @@ def celery_app(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
     )
     return app
+
+
+def sqs_transport_options(settings: Settings) -> dict:
+    """SQS (the broker in AWS): the one queue terraform-bootstrap made, by its URL, so Celery
+    never lists or creates queues (the IAM role allows neither); the region from the URL."""
+    url = settings.sqs_queue_url
+    if not url:
+        raise ValueError("BROKER_URL sqs:// needs SQS_QUEUE_URL")
+    host = urlsplit(url).hostname or ""
+    region = host.split(".")[1] if host.startswith("sqs.") else os.environ.get("AWS_REGION", "us-east-1")
+    return {"region": region, "predefined_queues": {settings.job_queue: {"url": url}}}
 
 
 class Dispatcher(Protocol):
