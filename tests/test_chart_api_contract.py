@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from gene_api.core.config import Settings
 from gene_api.models import Gene
+from tests.support.chart_values import REQUIRED, merged
 from tests.support.databases import ThrowawayDatabases
 from tests.support.helm import render_chart
 from tests.support.servers import free_port, running
@@ -37,7 +38,7 @@ def database_url(tmp_path_factory):
 def rendered():
     """The chart with its defaults, but ports free on this machine."""
     ports = {"port": free_port(), "metricsPort": free_port()}
-    objects = render_chart(values={"database": {"host": "db.example.internal"}, "app": ports})
+    objects = render_chart(values=merged(REQUIRED["gene-api"], {"app": ports}))
     return {obj["kind"]: obj for obj in objects}
 
 
@@ -68,7 +69,9 @@ def secret_values(rendered: dict, database_url: str) -> dict[tuple[str, str], st
     keys = spec["target"]["template"]["data"]
     assert "DATABASE_URL" in keys
     return {(spec["target"]["name"], "DATABASE_URL"): database_url} | {
-        (spec["target"]["name"], key): "contract-test-value" for key in keys if key != "DATABASE_URL"
+        (spec["target"]["name"], key): "contract-test-value-of-at-least-32-bytes"
+        for key in keys
+        if key != "DATABASE_URL"
     }
 
 
@@ -142,9 +145,18 @@ def test_deployment_command_answers_every_probe_on_the_rendered_port(rendered, d
 
 def test_chart_defaults_are_the_apps_defaults():
     """One default per setting: the chart's values.yaml may not drift from the app's Settings."""
-    objects = render_chart(values={"database": {"host": "db.example.internal"}})
+    objects = render_chart(values=REQUIRED["gene-api"])
     data = next(o for o in objects if o["kind"] == "ConfigMap")["data"]
     assert data.pop("API_HOST") == "0.0.0.0"  # the one deliberate difference: a pod listens on all interfaces
+    # Facts of the cluster, not defaults: where uploads, results and the queue are.
+    for fact in (
+        "UPLOADS_LOCATION",
+        "RESULTS_LOCATION",
+        "BROKER_URL",
+        "SQS_QUEUE_URL",
+        "UPLOAD_STAGING_FOLDER",
+    ):
+        data.pop(fact)
     as_the_app_reads_them = Settings.model_validate({name.lower(): value for name, value in data.items()})
     for name in data:
         field = name.lower()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from gene_api.core.config import Settings
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart
 from tests.support.paths import REPO
 
@@ -31,7 +32,7 @@ def test_hadolint_is_clean():
 
 
 def test_uid_port_and_command_agree():
-    objects = {o["kind"]: o for o in render_chart(values={"database": {"host": "db.example.internal"}})}
+    objects = {o["kind"]: o for o in render_chart(values=REQUIRED["gene-api"])}
     pod = objects["Deployment"]["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     uid, gid = (int(x) for x in instruction("USER").split(":"))

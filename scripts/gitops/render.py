@@ -2,7 +2,7 @@
 `application.yaml` (the Application) and `manifests.yaml` (its sources rendered by helm as
 Argo CD's repo-server does: release name, destination namespace, the cluster's
 --kube-version and --api-versions from environments/<env>/env.yaml, --include-crds unless
-the source says skipCrds, valueFiles through $values, valuesObject, parameters). Our charts
+the source says skipCrds, valueFiles through $values, valuesObject or values, parameters). Our charts
 come from the checkout; upstream charts from the archives in HELM_CHARTS_DIR
 (../shared/helm-charts by default); a chart in neither is an error.
 
@@ -99,9 +99,12 @@ def _helm_template(
         command.append("--include-crds")
     for value_file in helm.get("valueFiles", []):
         command += ["--values", str(_values_file(value_file, chart, refs, name))]
-    if helm.get("valuesObject"):
-        extra = scratch / f"{name}-values-object.yaml"
-        extra.write_text(dump(helm["valuesObject"]))
+    # valuesObject wins over values (a YAML string); either comes after valueFiles, as in
+    # Argo CD's repo-server (ApplicationSourceHelm.ValuesYAML); blank values are none.
+    inline = dump(helm["valuesObject"]) if helm.get("valuesObject") else helm.get("values", "")
+    if inline.strip():
+        extra = scratch / f"{name}-values-inline.yaml"
+        extra.write_text(inline)
         command += ["--values", str(extra)]
     for parameter in helm.get("parameters", []):
         flag = "--set-string" if parameter.get("forceString") else "--set"

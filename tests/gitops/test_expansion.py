@@ -22,8 +22,9 @@ def test_hml_expands_to_the_expected_applications():
         assert generated[name] == app, name
 
 
-def test_prod_syncs_by_hand_and_has_no_disabled_addon():
+def test_prod_syncs_by_hand_and_runs_the_worker_with_keda():
     generated = by_name(applications("prod"))
-    assert "keda-prod" not in generated  # enable_keda: "false" in prod's cluster secret
+    assert {"worker-prod", "keda-prod"} <= set(generated)  # the worker scales by KEDA everywhere
+    assert "automated" not in generated["worker-prod"]["spec"]["syncPolicy"]
     assert "automated" not in generated["gene-api-prod"]["spec"]["syncPolicy"]
     assert generated["gene-api-prod"]["spec"]["destination"] == {"name": "chr21-prod", "namespace": "chr21"}

@@ -14,8 +14,8 @@ def tree(folder: Path) -> dict[str, str]:
     return comparable_files(folder)
 
 
-def set_tag(repo: Path, env: str, tag: str) -> None:
-    path = repo / "environments" / env / "apps" / "gene-api.yaml"
+def set_tag(repo: Path, env: str, tag: str, app: str = "gene-api") -> None:
+    path = repo / "environments" / env / "apps" / f"{app}.yaml"
     path.write_text(re.sub(r"(?m)^  tag: .*$", f'  tag: "{tag}"', path.read_text()))
 
 
@@ -24,32 +24,33 @@ def repo(tmp_path):
     return repository_copy(tmp_path / "repo")
 
 
-def test_promote_then_rollback_round_trips(repo, tmp_path):
+@pytest.mark.parametrize("app", ["gene-api", "worker"])
+def test_promote_then_rollback_round_trips(repo, tmp_path, app):
     first = tmp_path / "first"
     assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
-    set_tag(repo, "hml", "0.2.0")
-    git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
+    set_tag(repo, "hml", "0.2.0", app)
+    git(repo, "commit", "--quiet", "-am", f"hml runs {app} 0.2.0")
 
-    promoted = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    promoted = run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo)
     assert promoted.returncode == 0, promoted.stderr
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split() == [
         "1",
         "1",
-        "environments/prod/apps/gene-api.yaml",
+        f"environments/prod/apps/{app}.yaml",
     ]
     message = git(repo, "log", "-1", "--format=%s", "HEAD").strip()
-    assert message == 'promote gene-api to prod: tag "0.1.0" -> tag "0.2.0" (from hml)'.replace('"', "")
+    assert message == f"promote {app} to prod: tag 0.1.0 -> tag 0.2.0 (from hml)"
 
     after = tmp_path / "after"
     assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
     assert tree(after) != tree(first)
-    assert b"gene-api:0.2.0" in (after / "gene-api-prod" / "manifests.yaml").read_bytes()
+    assert f"/chr21/{app}:0.2.0".encode() in (after / f"{app}-prod" / "manifests.yaml").read_bytes()
 
-    rolled = run_script("rollback", "gene-api", "prod", cwd=repo)
+    rolled = run_script("rollback", app, "prod", cwd=repo)
     assert rolled.returncode == 0, rolled.stderr
-    assert "### gene-api-prod (prod, changed)" in rolled.stdout
-    assert "sync gene-api-prod from the Argo CD UI or CLI" in rolled.stdout
-    assert git(repo, "log", "-1", "--format=%s").startswith('Revert "promote gene-api to prod')
+    assert f"### {app}-prod (prod, changed)" in rolled.stdout
+    assert f"sync {app}-prod from the Argo CD UI or CLI" in rolled.stdout
+    assert git(repo, "log", "-1", "--format=%s").startswith(f'Revert "promote {app} to prod')
 
     final = tmp_path / "final"
     assert run_script("render", "prod", str(final), cwd=repo).returncode == 0
@@ -89,7 +90,7 @@ def test_a_second_rollback_reverts_the_promotion_before(repo):
     ("args", "says"),
     [
         (["gene-api", "--from", "hml", "--to", "prod"], "already runs tag 0.1.0: nothing to promote"),
-        (["web", "--from", "hml", "--to", "prod"], "unknown app 'web' in hml; known: gene-api"),
+        (["web", "--from", "hml", "--to", "prod"], "unknown app 'web' in hml; known: gene-api, worker"),
         (["gene-api", "--from", "hml", "--to", "staging"], "unknown environment 'staging'; known: hml, prod"),
         (["gene-api", "--from", "prod", "--to", "prod"], "--from and --to name the same environment"),
     ],

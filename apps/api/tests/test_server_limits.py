@@ -28,6 +28,7 @@ HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 2.0
 # Scheduling slack on a loaded 2-core machine, on top of a timeout.
 SLACK = 2.0
+MIN_BODY_RATE = 4096  # bytes per second
 SLOW_CLIENTS = 200
 # The start of a batch request; each test adds its framing headers.
 BATCH = b"POST /genes/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -99,6 +100,7 @@ def server(database_url, tmp_path_factory) -> Iterator[Server]:
         WEB_CONCURRENCY="2",
         HEADER_TIMEOUT_SECONDS=str(HEADER_TIMEOUT),
         BODY_TIMEOUT_SECONDS=str(BODY_TIMEOUT),
+        MIN_BODY_BYTES_PER_SECOND=str(MIN_BODY_RATE),
     )
 
 
@@ -182,6 +184,43 @@ def test_a_slow_body_is_cut_off(server):
     assert closed
     assert time.monotonic() - started <= BODY_TIMEOUT + SLACK
     assert status_and_problem(raw)[0] == 408
+
+
+def paced_body(port: int, chunk: bytes, every: float, seconds: float, length: int) -> tuple[bytes, float]:
+    """Send a batch body of `length` bytes, `chunk` every `every` s for `seconds`, then the
+    rest at once; what came back and when the connection ended."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(BODY_TIMEOUT + 10)
+        sock.sendall(BATCH + f"Content-Length: {length}\r\n\r\n".encode() + b'{"names": [')
+        sent = len(b'{"names": [')
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            while time.monotonic() - started < seconds:
+                sock.sendall(chunk)
+                sent += len(chunk)
+                time.sleep(every)  # the client's pace: the condition under test
+            sock.sendall(b" " * (length - sent - 2) + b"]}")
+        received = b""
+        with contextlib.suppress(ConnectionResetError):
+            while part := sock.recv(65536):
+                received += part
+                if b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 408"):
+                    break
+    return received, time.monotonic() - started
+
+
+def test_a_body_arriving_fast_enough_may_take_longer_than_the_body_timeout(server):
+    # 1,000 bytes every 0.1 s is ~10,000 bytes/s, above MIN_BODY_RATE: not cut off.
+    raw, took = paced_body(server.port, b" " * 1000, 0.1, BODY_TIMEOUT + 1.5, length=200_000)
+    assert took > BODY_TIMEOUT
+    assert raw.startswith(b"HTTP/1.1 200"), raw[:100]  # the app read it all and answered
+
+
+def test_a_body_trickling_below_the_rate_is_cut_off(server):
+    # 100 bytes every 0.1 s is ~1,000 bytes/s, below MIN_BODY_RATE: 408 at the body timeout.
+    raw, took = paced_body(server.port, b" " * 100, 0.1, BODY_TIMEOUT + 3, length=200_000)
+    assert status_and_problem(raw)[0] == 408
+    assert took <= BODY_TIMEOUT + 3 + SLACK
 
 
 def test_a_connection_that_sends_nothing_is_closed(server):

@@ -7,6 +7,15 @@
       key: DATABASE_URL
 {{- end -}}
 
+{{/* gene-api.tokenEnv: TOKEN_SIGNING_KEY of the jobs API, from the same Secret. */}}
+{{- define "gene-api.tokenEnv" -}}
+- name: TOKEN_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "common.fullname" . }}
+      key: TOKEN_SIGNING_KEY
+{{- end -}}
+
 {{/* gene-api.checkovSkips: the checkov checks that do not apply to the API's pods, each with its reason. */}}
 {{- define "gene-api.checkovSkips" -}}
 {{- include "common.checkovSkips" (list

@@ -1,8 +1,9 @@
 """templates/deployment.yaml: the API's container, its probes, settings and rollout."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def deployment(values=None):
@@ -38,12 +39,20 @@ def test_probe_timings_come_from_values():
     assert container["readinessProbe"]["failureThreshold"] == 4
 
 
-def test_settings_from_configmap_and_database_url_from_secret():
+def test_settings_from_configmap_and_secrets_from_the_secret():
     container = api_container()
     assert container["envFrom"] == [{"configMapRef": {"name": "gene-api"}}]
     assert container["env"] == [
-        {"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "gene-api", "key": "DATABASE_URL"}}}
+        {"name": name, "valueFrom": {"secretKeyRef": {"name": "gene-api", "key": name}}}
+        for name in ("DATABASE_URL", "TOKEN_SIGNING_KEY")
     ]
+
+
+def test_uploads_wait_in_a_bounded_staging_volume():
+    pod = deployment({"pipeline": {**DB["pipeline"], "stagingSizeLimit": "20Gi"}})["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert {"name": "staging", "mountPath": "/staging"} in container["volumeMounts"]
+    assert {"name": "staging", "emptyDir": {"sizeLimit": "20Gi"}} in pod["volumes"]
 
 
 def test_image_tag_defaults_to_app_version_and_digest_wins():

@@ -1,8 +1,12 @@
 """templates/externalsecret.yaml: DATABASE_URL from AWS Secrets Manager, ready before the PreSync Job."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_error, render_one
 
-DB = {"database": {"host": "genes.cluster-x.eu-west-1.rds.amazonaws.com", "port": 5432, "name": "genes"}}
+DB = {
+    **REQUIRED["gene-api"],
+    "database": {"host": "genes.cluster-x.eu-west-1.rds.amazonaws.com", "port": 5432, "name": "genes"},
+}
 
 
 def external_secret(values=None):
@@ -50,5 +54,5 @@ def test_database_host_is_required():
 
 
 def test_can_be_replaced_by_a_secret_you_manage():
-    objects = render_chart(values={"externalSecret": {"enabled": False}})
+    objects = render_chart(values={"pipeline": DB["pipeline"], "externalSecret": {"enabled": False}})
     assert not [o for o in objects if o["kind"] == "ExternalSecret"]

@@ -1,8 +1,9 @@
 """templates/hpa.yaml."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def test_scales_the_deployment_on_cpu():

@@ -1,8 +1,9 @@
 """templates/ingress.yaml: an ALB through the AWS Load Balancer Controller."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_error, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
 WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/chr21/abc"
 

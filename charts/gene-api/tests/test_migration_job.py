@@ -1,8 +1,9 @@
 """templates/migration-job.yaml: `db upgrade` then `db seed` as an Argo CD PreSync hook."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def job(values=None):

@@ -1,8 +1,9 @@
 """templates/networkpolicy.yaml: deny all, then the API's few paths in and out."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_one
 
-DB = {"database": {"host": "db.example.internal", "port": 5432}}
+DB = {**REQUIRED["gene-api"], "database": {"host": "db.example.internal", "port": 5432}}
 
 
 def policy(values=None):

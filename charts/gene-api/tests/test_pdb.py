@@ -1,8 +1,9 @@
 """templates/pdb.yaml."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def test_min_available_by_default_max_unavailable_when_set():

@@ -2,9 +2,10 @@
 
 import pytest
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def pod_specs(values=None):

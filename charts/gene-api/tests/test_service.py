@@ -1,8 +1,9 @@
 """templates/service.yaml."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def test_service_targets_the_named_ports_of_the_pods():

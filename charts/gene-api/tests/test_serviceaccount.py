@@ -1,8 +1,9 @@
 """templates/serviceaccount.yaml: IRSA role annotation, no token."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 ROLE = "arn:aws:iam::123456789012:role/chr21-hml-gene-api"
 
 

@@ -1,8 +1,9 @@
 """templates/servicemonitor.yaml."""
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_one
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 def test_scrapes_the_metrics_port_with_the_prometheus_label():

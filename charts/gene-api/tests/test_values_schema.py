@@ -4,10 +4,11 @@ import subprocess
 
 import pytest
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import build_dependencies, render_error
 from tests.support.paths import CHARTS, HELM3
 
-DB = {"database": {"host": "db.example.internal"}}
+DB = REQUIRED["gene-api"]
 
 
 @pytest.mark.parametrize(

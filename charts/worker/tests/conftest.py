@@ -3,26 +3,11 @@ concern a file)."""
 
 import pytest
 
+from tests.support.chart_values import REQUIRED as CHART_REQUIRED
+from tests.support.chart_values import merged
 from tests.support.helm import render_chart, render_error
 
-# What the apps ApplicationSet passes from the cluster secret (argocd/README.md).
-REQUIRED = {
-    "database": {"host": "db.example.internal"},
-    "pipeline": {
-        "sqsQueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/chr21-hml-jobs",
-        "uploadsLocation": "s3://chr21-hml-uploads",
-        "resultsLocation": "s3://chr21-hml-results",
-    },
-}
-
-
-def merged(base: dict, extra: dict) -> dict:
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = (
-            merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-        )
-    return out
+REQUIRED = CHART_REQUIRED["worker"]
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ answers plain text. `BoundedH11Protocol` adds, per connection:
 - HEADER_TIMEOUT_SECONDS from the first byte of a request (or from connecting) to the
   end of its headers, and BODY_TIMEOUT_SECONDS from there to the end of its body; past
   either the client gets a 408 and the connection is closed, so slow clients cannot
-  hold connections for as long as they like;
+  hold connections for as long as they like. A body that keeps arriving at
+  MIN_BODY_BYTES_PER_SECOND or more on average (a large upload to POST /jobs) has its
+  deadline pushed on as it arrives; a trickle does not;
 - MAX_CONNECTIONS_PER_WORKER: a connection over the cap gets a 503 and is closed at once;
 - the same problem+json documents as the app for the server's own 400, 408 and 503.
 Why not another server instead: granian has a header timeout but always sends a
@@ -45,6 +47,9 @@ class BoundedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         settings = get_settings()
         self.timeouts = {"headers": settings.header_timeout_seconds, "body": settings.body_timeout_seconds}
+        self.min_body_rate = settings.min_body_bytes_per_second
+        self.body_started = 0.0
+        self.body_bytes = 0
         self.max_connections = settings.max_connections_per_worker
         self.phase: str | None = None
         self.deadline: asyncio.TimerHandle | None = None
@@ -66,12 +71,21 @@ class BoundedH11Protocol(H11Protocol):
             self._enter("headers")  # part of a request's headers
         elif self.conn.their_state is h11.SEND_BODY:
             self._enter("body")
+            self._body_arrived(len(data))
         else:
             self._enter(None)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._enter(None)
         super().connection_lost(exc)
+
+    def _body_arrived(self, count: int) -> None:
+        """Push the body's deadline on while the body arrives fast enough on average."""
+        self.body_bytes += count
+        elapsed = self.loop.time() - self.body_started
+        if self.body_bytes >= self.min_body_rate * max(elapsed, 1.0) and self.deadline is not None:
+            self.deadline.cancel()
+            self.deadline = self.loop.call_later(self.timeouts["body"], self._expired, "body")
 
     def _enter(self, phase: str | None) -> None:
         """Start the deadline of a new phase; the deadline of a phase runs from its first byte."""
@@ -81,6 +95,8 @@ class BoundedH11Protocol(H11Protocol):
             self.deadline.cancel()
             self.deadline = None
         self.phase = phase
+        if phase == "body":
+            self.body_started, self.body_bytes = self.loop.time(), 0
         if phase is not None:
             self.deadline = self.loop.call_later(self.timeouts[phase], self._expired, phase)
 

@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     batch_body_limit_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
     # From a request's first byte (or the connection's start) to the end of its headers.
     header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
-    # From the end of the headers to the end of the body.
+    # From the end of the headers to the end of the body; pushed on while the body keeps
+    # arriving at min_body_bytes_per_second or more on average (a large upload).
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    min_body_bytes_per_second: int = Field(default=64 * 1024, ge=1024, le=1024**3)
     # An idle keep-alive connection is closed after this; above the ALB's 60 s idle timeout,
     # so the ALB, not the app, closes its pooled connections (no 502 on a race).
     keepalive_seconds: int = Field(default=75, ge=1, le=3600)
@@ -58,6 +60,9 @@ class Settings(BaseSettings):
     # Where uploads and results are kept: a folder (the embedded default) or s3://bucket[/prefix].
     uploads_location: str = ".local/uploads"
     results_location: str = ".local/results"
+    # Where an upload to S3 waits until it is whole (empty: the system's temporary folder); a
+    # folder storage stages inside its own folder instead.
+    upload_staging_folder: str = ""
     # Largest file POST /jobs takes.
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=64 * 1024**3)
     # Who runs a job: the Celery worker (in the cluster, and `make run`) or an AWS Step Functions

@@ -8,9 +8,9 @@ task's name.
 
 import json
 import os
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from celery import Celery
 

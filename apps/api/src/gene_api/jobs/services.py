@@ -24,7 +24,7 @@ class JobServices:
         return cls(
             settings=settings,
             jobs=JobStore(engine),
-            uploads=storage_at(settings.uploads_location),
+            uploads=storage_at(settings.uploads_location, settings.upload_staging_folder),
             results=storage_at(settings.results_location),
         )
 

@@ -117,13 +117,14 @@ TRANSIENT_CODES = frozenset(
 
 
 class S3Storage:
-    def __init__(self, bucket: str, prefix: str = "", client=None) -> None:
+    def __init__(self, bucket: str, prefix: str = "", client=None, staging: str = "") -> None:
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.location = f"s3://{bucket}/{self.prefix}".rstrip("/")
+        self.staging = staging
         # boto3's standard retry mode already retries throttling and 5xx a few times.
         self.client = client or boto3.client("s3", config=Config(retries={"mode": "standard"}))
 
@@ -132,7 +133,11 @@ class S3Storage:
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def staging_folder(self) -> Path:
-        return Path(tempfile.gettempdir())
+        """Uploads on their way to S3 wait here (UPLOAD_STAGING_FOLDER: a volume as large as
+        the uploads in flight), else in the system's temporary folder."""
+        folder = Path(self.staging or tempfile.gettempdir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _call(self, call, *args, **kwargs):
         from boto3.exceptions import S3UploadFailedError
@@ -182,11 +187,11 @@ class S3Storage:
         )
 
 
-def storage_at(location: str) -> Storage:
+def storage_at(location: str, staging: str = "") -> Storage:
     """`s3://bucket[/prefix]` or a folder (relative to the working directory)."""
     if location.startswith("s3://"):
         bucket, _, prefix = location.removeprefix("s3://").partition("/")
-        return S3Storage(bucket, prefix)
+        return S3Storage(bucket, prefix, staging=staging)
     return FolderStorage(Path(location))
 
 
