@@ -71,6 +71,13 @@ def tool(name: str) -> str:
     return found
 
 
+def pytest_command(root: Path) -> list[str]:
+    """Two processes (this machine's two cores), one test file to each at a time, so a file's
+    module fixtures (servers, renders) are built once. PYTEST_XDIST_WORKERS=0: one process."""
+    workers = os.environ.get("PYTEST_XDIST_WORKERS", "2")
+    return [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile"]
+
+
 def terraform_fmt(root: Path) -> list[str] | None:
     folder = root / "terraform-bootstrap"
     if not folder.is_dir():
@@ -112,9 +119,7 @@ CHECKS = [
         ),
     ),
     Check("terraform-fmt", "Terraform formatting", terraform_fmt),
-    Check(
-        "pytest", "unit, integration, chart and GitOps tests", lambda root: [sys.executable, "-m", "pytest"]
-    ),
+    Check("pytest", "unit, integration, chart and GitOps tests", pytest_command),
 ]
 
 

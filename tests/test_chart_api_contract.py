@@ -7,11 +7,8 @@ and key the chart maps it from. One deviation from the cluster, for this machine
 the server listens on 127.0.0.1 instead of the rendered API_HOST=0.0.0.0.
 """
 
-import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,11 +17,10 @@ from sqlalchemy import create_engine, func, select
 from gene_api.core.config import Settings
 from gene_api.models import Gene
 from tests.support.chart_values import REQUIRED, merged
+from tests.support.contract import pod_containers, resolve_env, run_env, secret_values
 from tests.support.databases import ThrowawayDatabases
 from tests.support.helm import render_chart
 from tests.support.servers import free_port, running
-
-VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -40,43 +36,6 @@ def rendered():
     ports = {"port": free_port(), "metricsPort": free_port()}
     objects = render_chart(values=merged(REQUIRED["gene-api"], {"app": ports}))
     return {obj["kind"]: obj for obj in objects}
-
-
-def resolve_env(container: dict, rendered: dict, secrets: dict[tuple[str, str], str]) -> dict[str, str]:
-    """The environment Kubernetes would give the container."""
-    env = {}
-    for source in container.get("envFrom", []):
-        configmap = rendered["ConfigMap"]
-        assert source["configMapRef"]["name"] == configmap["metadata"]["name"]
-        env.update(configmap["data"])
-    for item in container.get("env", []):
-        if "value" in item:
-            env[item["name"]] = item["value"]
-        else:
-            ref = item["valueFrom"]["secretKeyRef"]
-            env[item["name"]] = secrets[(ref["name"], ref["key"])]
-    return env
-
-
-def pod_containers(obj: dict) -> list[dict]:
-    spec = obj["spec"]["template"]["spec"]
-    return spec.get("initContainers", []) + spec["containers"]
-
-
-def secret_values(rendered: dict, database_url: str) -> dict[tuple[str, str], str]:
-    """What the ExternalSecret writes: its target Secret, with the keys of its template."""
-    spec = rendered["ExternalSecret"]["spec"]
-    keys = spec["target"]["template"]["data"]
-    assert "DATABASE_URL" in keys
-    return {(spec["target"]["name"], "DATABASE_URL"): database_url} | {
-        (spec["target"]["name"], key): "contract-test-value-of-at-least-32-bytes"
-        for key in keys
-        if key != "DATABASE_URL"
-    }
-
-
-def run_env(env: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", **env}
 
 
 def test_chart_sets_only_settings_the_app_reads_and_all_it_needs(rendered):
