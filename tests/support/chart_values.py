@@ -1,5 +1,8 @@
 """The fewest values each app chart renders with: what the apps ApplicationSet passes from the
-cluster secret (argocd/README.md, "The cluster secret"). Chart tests start from these."""
+cluster secret (argocd/README.md, "The cluster secret"). Chart tests start from these, merged
+with their own values as helm merges values files (`merged`: the ApplicationSet expander's deep merge)."""
+
+from tests.support.gitops import deep_merge as merged  # noqa: F401 -- re-exported for the chart tests
 
 PIPELINE = {
     "sqsQueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/chr21-hml-jobs",
@@ -11,13 +14,3 @@ REQUIRED = {
     "gene-api": {"database": {"host": "db.example.internal"}, "pipeline": PIPELINE},
     "worker": {"database": {"host": "db.example.internal"}, "pipeline": PIPELINE},
 }
-
-
-def merged(base: dict, extra: dict) -> dict:
-    """`extra` merged into `base` map by map, as helm merges values files."""
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = (
-            merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-        )
-    return out

@@ -10,7 +10,7 @@ from tests.support.paths import REPO, helm_charts_dir
 sys.path.insert(0, str(REPO / "scripts"))
 
 from gitops import promote as promote_module
-from gitops.appset import expand
+from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exported
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
