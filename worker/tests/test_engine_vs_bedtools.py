@@ -88,7 +88,7 @@ def engine_hits(genes: GeneTable, path: Path):
     with InputFile(path) as source:
         for chunk in source.chunks(counts, genes, size=997):  # many chunks, odd sizes
             hits = annotator.annotate(chunk.starts, chunk.ends)
-            names = [own.split("\t")[3] for own in chunk.own]
+            names = [own.split("\t")[3] for own in chunk.own.to_pylist()]
             for record, gene, bp in zip(
                 hits.overlap_records, hits.overlap_genes, hits.overlap_bp, strict=True
             ):

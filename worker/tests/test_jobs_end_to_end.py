@@ -2,11 +2,14 @@
 it): upload, run, status, results in three formats and the picture; what a re-run, another
 user, a transient storage fault and a runner that keeps dying do."""
 
+import errno
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from annotator import runner
 from annotator.runner import Transient
 from gene_api.jobs.state import MAX_ATTEMPTS, PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from gene_api.jobs.storage import StorageUnavailable
@@ -124,6 +127,19 @@ def test_a_transient_storage_error_hands_the_job_back_for_a_retry(stack, monkeyp
     job = stack.job(job_id)
     assert (job["status"], job["attempts"]) == ("queued", 0)
     assert stack.run(job_id) == "succeeded"
+
+
+def test_a_full_work_folder_fails_the_job_with_the_reason(stack, monkeypatch):
+    job_id = submitted(stack)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(runner, "annotate_file", full_disk)
+    assert stack.run(job_id) == "failed"
+    job = stack.job(job_id)
+    assert job["error"]["message"] == "the worker could not write the job's files: No space left on device"
+    assert not any(stack.services.results.root.glob(f"{job_id}/*"))
 
 
 def test_a_job_whose_runner_keeps_dying_fails_instead_of_looping(stack):

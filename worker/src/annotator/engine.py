@@ -15,7 +15,7 @@ search over the genes sorted by end and by start (numpy). Everything works on nu
 one chunk of records at a time, so memory depends on the chunk size, not on the input's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +56,18 @@ class GeneTable:
         return found
 
 
+def ranges_within(sizes: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive (low, high) ranges of `sizes`, each summing to at most `budget`, but a range
+    of one that exceeds it alone."""
+    total = np.cumsum(sizes)
+    low = 0
+    while low < len(sizes):
+        before = int(total[low - 1]) if low else 0
+        high = max(low + 1, int(np.searchsorted(total, before + budget, side="right")))
+        yield low, high
+        low = high
+
+
 @dataclass(frozen=True)
 class Hits:
     """What one chunk of records hits: parallel arrays of (record index, gene index, value)."""
@@ -77,21 +89,29 @@ class Annotator:
         self._by_start = np.argsort(genes.starts, kind="stable")
         self._starts_sorted = genes.starts[self._by_start]
 
+    def overlap_counts(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """How many genes each record [starts, ends) overlaps, without finding them: the genes
+        starting before its end but those ending at or before its start (a gene is never empty)."""
+        query_starts, query_ends = _queries(starts, ends)
+        return np.searchsorted(self._starts_sorted, query_ends, side="left") - np.searchsorted(
+            self._ends_sorted, query_starts, side="right"
+        )
+
     def annotate(self, starts: np.ndarray, ends: np.ndarray) -> Hits:
         """Hits of records [starts, ends) (0-based, half-open, int64; ends >= starts)."""
-        zero = starts == ends
-        query_starts = np.where(zero, starts - 1, starts)
-        query_ends = np.where(zero, ends + 1, ends)
+        query_starts, query_ends = _queries(starts, ends)
         records, genes = self._tree.all_overlaps_both(
             query_starts, query_ends, np.arange(len(starts), dtype=np.int64)
         )
-        order = np.lexsort((genes, records))
+        order = np.argsort(records * len(self.genes) + genes, kind="stable")
         records, genes = records[order], genes[order]
         overlap = np.minimum(ends[records], self.genes.ends[genes]) - np.maximum(
             starts[records], self.genes.starts[genes]
         )
         overlap = np.maximum(overlap, 0)
-        lonely = np.setdiff1d(np.arange(len(starts)), records, assume_unique=False)
+        alone = np.ones(len(starts), dtype=bool)
+        alone[records] = False
+        lonely = np.flatnonzero(alone)
         near_records, near_genes, distance = self._nearest(lonely, query_starts[lonely], query_ends[lonely])
         return Hits(records, genes, overlap, near_records, near_genes, distance)
 
@@ -139,3 +159,9 @@ class Annotator:
             genes_out[order_out],
             distance_out[order_out],
         )
+
+
+def _queries(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The intervals matched for records [starts, ends): a zero-length one as [s - 1, s + 1)."""
+    zero = starts == ends
+    return np.where(zero, starts - 1, starts), np.where(zero, ends + 1, ends)

@@ -8,15 +8,17 @@ them, so memory does not grow with the output either.
 """
 
 import json
-import re
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from annotator.engine import GeneTable, Hits
+from annotator.engine import GeneTable, Hits, ranges_within
 from annotator.inputs import Chunk, Counts
 from gene_api.coordinates import BED_CHROMOSOME, CHROMOSOME_LENGTH
 from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
@@ -26,64 +28,105 @@ STRAND = {1: "+", -1: "-"}
 TOP_GENES = 10
 # The picture counts records in bins of this many bp along the chromosome.
 PLOT_BIN_BP = 500_000
+# Rows are formatted and written in slices of at most this many bytes of the records' own
+# fields, each row counted with ROW_OVERHEAD_BYTES more: memory stays bounded when every row
+# repeats a long record, and one slice is about 12,000 rows of a plain BED file.
+ROW_BYTES_PER_WRITE = 2 * 1024 * 1024
+ROW_OVERHEAD_BYTES = 128
+# Slices formatted but not yet written, at most.
+MAX_PENDING_WRITES = 2
 
 
 @dataclass
 class Tally:
     """What the summary and the picture count, chunk by chunk."""
 
+    genes: int
     annotated: int = 0  # records overlapping at least one gene
     nearest_only: int = 0
     rows: int = 0
-    hits_by_gene: Counter = field(default_factory=Counter)
+    hits_by_gene: np.ndarray = field(init=False)  # overlapping records, by gene index
     bins_overlap: np.ndarray = field(default_factory=lambda: np.zeros(CHROMOSOME_LENGTH // PLOT_BIN_BP + 1))
     bins_nearest: np.ndarray = field(default_factory=lambda: np.zeros(CHROMOSOME_LENGTH // PLOT_BIN_BP + 1))
 
+    def __post_init__(self) -> None:
+        self.hits_by_gene = np.zeros(self.genes, dtype=np.int64)
 
-# Characters a JSON string must escape, apart from the tab that separates fields.
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f"\\]')
+
+# Characters a JSON string must escape, apart from the tab that separates fields (RE2 syntax).
+_NEEDS_ESCAPE = r'[\x00-\x08\x0a-\x1f"\\]'
 
 
-def _json_fields(own: str) -> str:
-    """A record's tab-separated fields as a JSON array (the fast path when nothing needs escaping)."""
-    if _NEEDS_ESCAPE.search(own):
-        return json.dumps(own.split("\t"), ensure_ascii=False)
-    return '["' + own.replace("\t", '", "') + '"]'
+def _json_fields(own: pa.StringArray) -> pa.StringArray:
+    """Each record's tab-separated fields as a JSON array; json.dumps for the few that need escaping."""
+    plain = pc.binary_join_element_wise('["', pc.replace_substring(own, "\t", '","'), '"]', "")
+    escape = pc.match_substring_regex(own, _NEEDS_ESCAPE)
+    if not pc.any(escape).as_py():
+        return plain
+    escaped = [
+        json.dumps(text.split("\t"), ensure_ascii=False, separators=(",", ":"))
+        for text in own.filter(escape).to_pylist()
+    ]
+    return pc.replace_with_mask(plain, escape, pa.array(escaped, type=pa.string()))
+
+
+def _text(numbers: np.ndarray) -> pa.StringArray:
+    return pc.cast(pa.array(numbers), pa.string())
+
+
+def _write(handle: BinaryIO, strings: pa.StringArray, skip: int = 0) -> None:
+    """The strings back to back, but their first `skip` bytes: the array's data buffer between
+    its first and last offsets."""
+    if len(strings) == 0:
+        return
+    _, offsets, data = strings.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32)[[strings.offset, strings.offset + len(strings)]]
+    handle.write(memoryview(data)[bounds[0] + skip : bounds[1]])
 
 
 class ResultWriter:
-    """Writes the three renderings of the rows into `folder`, then the summary and the picture."""
+    """Writes the three renderings of the rows into `folder`, then the summary and the picture.
+
+    Rows are built by pyarrow's compute functions from per-record and per-gene pieces, a slice
+    of rows at a time (at most ROW_BYTES_PER_WRITE of the records' own fields), so that neither
+    time nor memory goes into one Python string per row."""
 
     def __init__(self, folder: Path, genes: GeneTable) -> None:
         self.folder = folder
         self.genes = genes
-        self.tally = Tally()
+        self.tally = Tally(len(genes))
+        strands = [STRAND[int(strand)] for strand in genes.strands]
         # Each gene's columns, formatted once.
-        self._gene_tsv = [
-            f"{genes.ids[i]}\t{genes.names[i]}\t{genes.types[i]}\t{STRAND[int(genes.strands[i])]}"
-            for i in range(len(genes))
-        ]
-        self._gene_json = [
-            json.dumps(
-                {
-                    "gene_id": genes.ids[i],
-                    "gene_name": genes.names[i] or None,
-                    "gene_type": genes.types[i],
-                    "gene_strand": STRAND[int(genes.strands[i])],
-                }
-            )[1:-1]
-            for i in range(len(genes))
-        ]
-        self._gene_bed = [
-            f"{genes.ids[i]}\t0\t{STRAND[int(genes.strands[i])]}\t{genes.names[i]}" for i in range(len(genes))
-        ]
-        self._files: dict[str, TextIO] = {
-            fmt: (folder / name).open("w", encoding="utf-8", newline="\n")
-            for fmt, name in RESULT_FILES.items()
+        self._gene_tsv = pa.array(
+            [f"{genes.ids[i]}\t{genes.names[i]}\t{genes.types[i]}\t{strands[i]}\t" for i in range(len(genes))]
+        )
+        self._gene_bed = pa.array(
+            [f"{genes.ids[i]}\t0\t{strands[i]}\t{genes.names[i]}\t" for i in range(len(genes))]
+        )
+        self._gene_json = pa.array(
+            [
+                json.dumps(
+                    {
+                        "gene_id": genes.ids[i],
+                        "gene_name": genes.names[i] or None,
+                        "gene_type": genes.types[i],
+                        "gene_strand": strands[i],
+                    },
+                    separators=(",", ":"),
+                )[1:-1]
+                + ',"overlap_bp":'
+                for i in range(len(genes))
+            ]
+        )
+        self._files: dict[str, BinaryIO] = {
+            fmt: (folder / name).open("wb") for fmt, name in RESULT_FILES.items()
         }
-        self._files["tsv"].write("#record\t" + "\t".join(ANNOTATION_COLUMNS) + "\n")
-        self._files["json"].write("[")
+        self._files["tsv"].write(("#record\t" + "\t".join(ANNOTATION_COLUMNS) + "\n").encode())
+        self._files["json"].write(b"[")
         self._first_json = True
+        # One thread writes the files (file writes and pyarrow's compute functions release the GIL).
+        self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="result-writer")
+        self._pending: deque[Future] = deque()
 
     def write(self, chunk: Chunk, hits: Hits) -> None:
         records = np.concatenate([hits.overlap_records, hits.nearest_records])
@@ -95,34 +138,52 @@ class ResultWriter:
         order = np.argsort(records, kind="stable")  # each record's overlaps, then its nearest genes
         records, genes, overlap, distance = records[order], genes[order], overlap[order], distance[order]
         self._count(chunk, hits)
-        own, starts, ends, lines = chunk.own, chunk.starts.tolist(), chunk.ends.tolist(), chunk.lines.tolist()
-        own_json = [_json_fields(text) for text in own]
-        gene_tsv, gene_bed, gene_json = self._gene_tsv, self._gene_bed, self._gene_json
-        tsv, bed, js = [], [], []
-        for record, gene, bp, dist in zip(
-            records.tolist(), genes.tolist(), overlap.tolist(), distance.tolist(), strict=True
-        ):
-            tsv.append(f"{own[record]}\t{gene_tsv[gene]}\t{bp}\t{dist}\n")
-            bed.append(
-                f"{BED_CHROMOSOME}\t{starts[record]}\t{ends[record]}\t{gene_bed[gene]}\t{bp}\t{dist}\n"
+        # Each record's pieces, formatted once however many rows repeat them.
+        starts, ends = _text(chunk.starts), _text(chunk.ends)
+        own_tsv = pc.binary_join_element_wise(chunk.own, "\t", "")
+        own_bed = pc.binary_join_element_wise(BED_CHROMOSOME, starts, ends, "", "\t")
+        own_json = pc.binary_join_element_wise(
+            ',\n{"line":', _text(chunk.lines), ',"record":', _json_fields(chunk.own),
+            ',"start":', starts, ',"end":', ends, ",", "",
+        )  # fmt: skip
+        row_bytes = pc.binary_length(chunk.own).to_numpy(zero_copy_only=False)[records] + ROW_OVERHEAD_BYTES
+        for low, high in ranges_within(row_bytes, ROW_BYTES_PER_WRITE):
+            taken, gene = pa.array(records[low:high]), pa.array(genes[low:high])
+            bp, dist = _text(overlap[low:high]), _text(distance[low:high])
+            tsv = pc.binary_join_element_wise(
+                own_tsv.take(taken), self._gene_tsv.take(gene), bp, "\t", dist, "\n", ""
             )
-            js.append(
-                f'{{"line": {lines[record]}, "record": {own_json[record]}, "start": {starts[record]}, '
-                f'"end": {ends[record]}, {gene_json[gene]}, "overlap_bp": {bp}, "distance": {dist}}}'
+            bed = pc.binary_join_element_wise(
+                own_bed.take(taken), self._gene_bed.take(gene), bp, "\t", dist, "\n", ""
             )
-        self._files["tsv"].write("".join(tsv))
-        self._files["bed"].write("".join(bed))
-        if js:
-            self._files["json"].write(("\n" if self._first_json else ",\n") + ",\n".join(js))
+            rows_json = pc.binary_join_element_wise(
+                own_json.take(taken), self._gene_json.take(gene), bp, ',"distance":', dist, "}", ""
+            )
+            # Every JSON row starts with ",\n" but the file's first, whose comma is skipped.
+            self._write_later((tsv, bed, rows_json), skip_json=1 if self._first_json else 0)
             self._first_json = False
-        self.tally.rows += len(tsv)
+        self.tally.rows += len(records)
+
+    def _write_later(self, renderings: tuple[pa.StringArray, ...], skip_json: int) -> None:
+        """Hands the slice's renderings to the writing thread, which writes them in order while
+        this one formats the next; at most MAX_PENDING_WRITES slices wait (bounded memory)."""
+        while len(self._pending) >= MAX_PENDING_WRITES:
+            self._pending.popleft().result()  # raises what the write raised
+
+        def write() -> None:
+            for fmt, strings in zip(RESULT_FILES, renderings, strict=True):
+                _write(self._files[fmt], strings, skip=skip_json if fmt == "json" else 0)
+
+        self._pending.append(self._writing.submit(write))
 
     def _count(self, chunk: Chunk, hits: Hits) -> None:
-        annotated = np.unique(hits.overlap_records)
-        nearest_only = np.unique(hits.nearest_records)
-        self.tally.annotated += len(annotated)
-        self.tally.nearest_only += len(nearest_only)
-        self.tally.hits_by_gene.update(hits.overlap_genes.tolist())
+        annotated = np.zeros(len(chunk), dtype=bool)
+        annotated[hits.overlap_records] = True
+        nearest_only = np.zeros(len(chunk), dtype=bool)
+        nearest_only[hits.nearest_records] = True
+        self.tally.annotated += int(annotated.sum())
+        self.tally.nearest_only += int(nearest_only.sum())
+        self.tally.hits_by_gene += np.bincount(hits.overlap_genes, minlength=len(self.genes))
         self.tally.bins_overlap += np.bincount(
             chunk.starts[annotated] // PLOT_BIN_BP, minlength=len(self.tally.bins_overlap)
         )
@@ -131,17 +192,23 @@ class ResultWriter:
         )
 
     def close(self) -> None:
-        self._files["json"].write("\n]\n" if not self._first_json else "]\n")
-        for handle in self._files.values():
-            handle.close()
+        """Waits for every pending write (raising what one raised), then closes the files."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+            self._files["json"].write(b"\n]\n" if not self._first_json else b"]\n")
+        finally:
+            self._writing.shutdown(cancel_futures=True)
+            for handle in self._files.values():
+                handle.close()
 
     def summary(self, input_format: str, counts: Counts) -> dict:
+        hits = self.tally.hits_by_gene
         by_type = Counter()
-        for gene, hits in self.tally.hits_by_gene.items():
-            by_type[str(self.genes.types[gene])] += hits
-        top = sorted(
-            self.tally.hits_by_gene.items(), key=lambda item: (-item[1], str(self.genes.ids[item[0]]))
-        )
+        for gene in np.flatnonzero(hits).tolist():
+            by_type[str(self.genes.types[gene])] += int(hits[gene])
+        # Most hits first, then by gene id.
+        top = sorted(np.flatnonzero(hits).tolist(), key=lambda gene: (-hits[gene], str(self.genes.ids[gene])))
         return {
             "format": input_format,
             "records_read": counts.read,
@@ -156,9 +223,9 @@ class ResultWriter:
                 {
                     "gene_id": str(self.genes.ids[gene]),
                     "gene_name": str(self.genes.names[gene]) or None,
-                    "records": n,
+                    "records": int(hits[gene]),
                 }
-                for gene, n in top[:TOP_GENES]
+                for gene in top[:TOP_GENES]
             ],
         }
 

@@ -4,11 +4,15 @@ AWS Batch job) runs, so that both produce the same files from the same input."""
 from collections.abc import Callable
 from pathlib import Path
 
-from annotator.engine import Annotator, GeneTable
+from annotator.engine import Annotator, GeneTable, ranges_within
 from annotator.inputs import Counts, InputFile
 from annotator.outputs import ResultWriter
 
 Progress = Callable[[float], None]
+# Pairs (record, gene) one engine call may find at most: a chunk's records are annotated in parts
+# of at most this many overlaps (a record counts one more, for its nearest genes), so that records
+# each spanning the chromosome (100,000 of them would find 113 million pairs) keep memory bounded.
+MAX_PAIRS = 500_000
 
 
 def annotate_file(input_path: Path, folder: Path, genes: GeneTable, progress: Progress | None = None) -> dict:
@@ -21,7 +25,10 @@ def annotate_file(input_path: Path, folder: Path, genes: GeneTable, progress: Pr
         writer = ResultWriter(folder, genes)
         try:
             for chunk in source.chunks(counts, genes):
-                writer.write(chunk, annotator.annotate(chunk.starts, chunk.ends))
+                pairs = annotator.overlap_counts(chunk.starts, chunk.ends) + 1
+                for low, high in ranges_within(pairs, MAX_PAIRS):
+                    part = chunk.slice(low, high)
+                    writer.write(part, annotator.annotate(part.starts, part.ends))
                 if progress:
                     progress(source.fraction_read())
         finally:

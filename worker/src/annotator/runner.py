@@ -8,6 +8,8 @@ record the outcome.
 - Bad input fails the job with the reason and the offending line; it is not retried.
 - A transient error (storage, database, catalogue not seeded yet) hands the job back (queued)
   and raises `Transient`, for the runner to retry later.
+- The work folder failing (full, unwritable) fails the job with the reason; it is never left
+  running.
 """
 
 import logging
@@ -64,6 +66,12 @@ def run_job(
         log.warning("job %s: transient error, handed back for a retry: %s", job_id, error)
         jobs.requeue(job_id)
         raise Transient(str(error)) from error
+    except OSError as error:
+        # The work folder full (a result larger than its disk) or unwritable: running the job
+        # again would fail the same way, so it fails now with why, rather than stay running.
+        log.exception("job %s: its files could not be written", job_id)
+        jobs.fail(job_id, f"the worker could not write the job's files: {error.strerror or error}")
+        return "failed"
 
 
 def _annotate(job_id: str, services: JobServices, genes, source: Place, target: Place, folder: Path) -> str:
