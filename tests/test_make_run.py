@@ -1,7 +1,9 @@
-"""`make run` (scripts/run): the platform on embedded defaults, its URLs printed, each
-process's lines prefixed, and Ctrl-C stopping every process it started."""
+"""`make run` (scripts/run): the platform on embedded defaults (the gene API, the worker, the
+frontend), its URLs printed, each process's lines prefixed, and Ctrl-C stopping every process
+it started."""
 
 import os
+import re
 import signal
 import subprocess
 
@@ -18,15 +20,15 @@ def readme_job_example(port: int) -> str:
     return block.replace("127.0.0.1:8001", f"127.0.0.1:{port}")
 
 
-def test_serves_the_api_and_a_worker_and_stops_everything_on_ctrl_c(tmp_path):
-    port = free_port()
+def test_serves_the_api_a_worker_and_the_frontend_and_stops_everything_on_ctrl_c(tmp_path):
+    port, web_port = free_port(), free_port()
     env = {
         # A user's shell: not inside `make test` (a sub-make prints "Entering directory" on
-        # stdout, into $(make token ...)), no signing key of its own.
+        # stdout, into $(make token ...)), no signing key or Django settings of its own.
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in ("TOKEN_SIGNING_KEY", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+            if k not in ("TOKEN_SIGNING_KEY", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "DJANGO_SETTINGS_MODULE")
         },
         "API_PORT": str(port),
         "METRICS_PORT": str(free_port()),
@@ -35,6 +37,9 @@ def test_serves_the_api_and_a_worker_and_stops_everything_on_ctrl_c(tmp_path):
         "UPLOADS_LOCATION": str(tmp_path / "uploads"),
         "RESULTS_LOCATION": str(tmp_path / "results"),
         "BROKER_FOLDER": str(tmp_path / "broker"),
+        "WEB_PORT": str(web_port),
+        "WEB_DATABASE_URL": f"sqlite:///{tmp_path}/web.sqlite3",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "web-static"),
     }
     run = subprocess.Popen(
         [str(REPO / "scripts" / "run")],
@@ -45,6 +50,14 @@ def test_serves_the_api_and_a_worker_and_stops_everything_on_ctrl_c(tmp_path):
     )
     try:
         wait_until_ok(f"http://127.0.0.1:{port}/readyz", run, timeout=90)
+        wait_until_ok(f"http://127.0.0.1:{web_port}/readyz", run, timeout=90)
+        # The frontend reads the API it was started beside, and serves its static files.
+        home = httpx.get(f"http://127.0.0.1:{web_port}/")
+        assert home.status_code == 200
+        assert "genes" in home.text
+        css = re.search(r'href="(/static/chr21_web/site\.[0-9a-f]+\.css)"', home.text)
+        assert css, "the stylesheet is served under its hashed name"
+        assert httpx.get(f"http://127.0.0.1:{web_port}{css[1]}").status_code == 200
         assert (
             httpx.get(f"http://127.0.0.1:{port}/genes/by-name/APP").json()["gene_stable_id"]
             == "ENSG00000142192"
@@ -63,9 +76,11 @@ def test_serves_the_api_and_a_worker_and_stops_everything_on_ctrl_c(tmp_path):
         os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=60)
     output = run.stdout.read().decode()
-    assert f"http://127.0.0.1:{port}/" in output.splitlines()[1]
+    banner = "\n".join(output.splitlines()[:4])
+    assert f"http://127.0.0.1:{web_port}/" in banner
+    assert f"http://127.0.0.1:{port}/" in banner
     names = {line.split("|")[0].split()[-1] for line in output.splitlines() if "|" in line}
-    assert {"api.1", "worker.1"} <= names
+    assert {"api.1", "worker.1", "web.1"} <= names
     assert "SIGINT received" in output
     leftovers = subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout.split()
     assert leftovers == [], f"processes left running: {leftovers}"

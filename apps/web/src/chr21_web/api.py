@@ -1,0 +1,108 @@
+"""The gene API, as the frontend reads it: one HTTP client (pooled connections, bounded
+waits), answers as dicts, and two kinds of failure the pages show differently:
+
+- `ApiUnavailable`: the API did not answer in time, refused the connection, or answered 5xx.
+  Pages answer 503 saying so (middleware.py); the rest of the site keeps working.
+- `ApiRefused`: the API answered 4xx with a problem document (a malformed region, say). Pages
+  show its `detail` to the user, who can correct what they typed.
+"""
+
+import csv
+import io
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+
+_client: httpx.Client | None = None
+
+
+class ApiUnavailable(Exception):
+    pass
+
+
+class ApiRefused(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def client() -> httpx.Client:
+    """The process's client of the API (the tests put one of theirs in its place)."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(
+            base_url=settings.API_URL,
+            timeout=httpx.Timeout(settings.API_TIMEOUT_SECONDS, connect=settings.API_CONNECT_TIMEOUT_SECONDS),
+            headers={"Accept": "application/json"},
+        )
+    return _client
+
+
+def use_client(replacement: httpx.Client | None) -> None:
+    global _client
+    _client = replacement
+
+
+def get(path: str, params: dict | None = None, accept: str = "application/json") -> httpx.Response:
+    try:
+        answer = client().get(
+            path,
+            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+            headers={"Accept": accept},
+        )
+    except httpx.TimeoutException:
+        raise ApiUnavailable("the gene API did not answer in time") from None
+    except httpx.TransportError:
+        raise ApiUnavailable("the gene API cannot be reached") from None
+    if answer.status_code >= 500:
+        raise ApiUnavailable(f"the gene API answered {answer.status_code}")
+    if answer.status_code >= 400 and answer.status_code != 404:
+        raise ApiRefused(answer.status_code, _detail(answer))
+    return answer
+
+
+def _detail(answer: httpx.Response) -> str:
+    try:
+        return str(answer.json().get("detail") or answer.reason_phrase)
+    except ValueError:
+        return answer.reason_phrase
+
+
+def stats() -> dict:
+    return get("/stats").json()
+
+
+def genes(search: str = "", gene_type: str = "", page: int = 1, page_size: int = 25) -> dict:
+    return get(
+        "/genes", {"search": search, "gene_type": gene_type, "page": page, "page_size": page_size}
+    ).json()
+
+
+def all_genes() -> list[dict]:
+    """Every gene, from the API's TSV export (one request), numbers as ints."""
+    text = get("/genes", {"format": "tsv"}, accept="text/tab-separated-values").text
+    rows = list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+    for row in rows:
+        for field in ("gene_start", "gene_end", "strand", "length"):
+            row[field] = int(row[field])
+    return rows
+
+
+def gene(gene_id: str) -> dict | None:
+    answer = get(f"/genes/{quote(gene_id, safe='')}")
+    return None if answer.status_code == 404 else answer.json()
+
+
+def nearest(position: int, k: int) -> list[dict]:
+    return get("/genes/nearest", {"position": f"21:{position}", "k": k}).json()["items"]
+
+
+def region(text: str, page: int = 1, page_size: int = 200) -> dict:
+    return get(f"/regions/{quote(text, safe='')}/genes", {"page": page, "page_size": page_size}).json()
+
+
+def region_export(text: str, fmt: str) -> httpx.Response:
+    accept = {"tsv": "text/tab-separated-values", "bed": "text/x-bed"}[fmt]
+    return get(f"/regions/{quote(text, safe='')}/genes", {"format": fmt}, accept=accept)

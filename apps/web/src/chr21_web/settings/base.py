@@ -1,0 +1,98 @@
+"""Settings of every environment, from environment variables (django-environ); the defaults
+serve `make run` (SQLite under .local/, the local API). production.py tightens them."""
+
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+PACKAGE = Path(__file__).resolve().parent.parent
+
+# Local only: production.py requires DJANGO_SECRET_KEY and refuses this one.
+INSECURE_LOCAL_KEY = "local-only-insecure-key-of-the-chr21-web-frontend-never-in-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_LOCAL_KEY)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The gene API every page reads from, and how long the frontend waits for it.
+API_URL = env("API_URL", default="http://127.0.0.1:8001").rstrip("/")
+API_CONNECT_TIMEOUT_SECONDS = env.float("API_CONNECT_TIMEOUT_SECONDS", default=2.0)
+API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=10.0)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "chr21_web.genes",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chr21_web.middleware.ApiUnavailableMiddleware",
+]
+ROOT_URLCONF = "chr21_web.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "chr21_web.wsgi.application"
+
+# The frontend's own tables (users, sessions): SQLite locally, PostgreSQL in production.
+DATABASES = {"default": env.db("WEB_DATABASE_URL", default="sqlite:///.local/web.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE / "static"]
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(Path(".local") / "web-static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed files with content-hashed names, served by WhiteNoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Requests are bounded: a field of free text is at most this long where a form takes it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+
+# Every error (a 500's traceback included) on stderr, where the pod's log collector reads it.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env("WEB_LOG_LEVEL", default="INFO")},
+}

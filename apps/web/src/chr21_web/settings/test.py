@@ -1,0 +1,10 @@
+"""The tests' settings: the base ones with a fast password hasher."""
+
+from chr21_web.settings.base import *  # noqa: F403 -- a settings module extends the base one
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+API_URL = "http://api.test"
+# Static files straight from the package (no collectstatic before the tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
