@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "chr21.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://chr21.example.org",
     "WEB_DATABASE_URL": "postgres://web@db.example.org:5432/web",
+    "TOKEN_SIGNING_KEY": "k" * 32,
 }
 SHOW = (
     "import django; django.setup(); from django.conf import settings as s; "
@@ -42,6 +43,7 @@ def test_production_turns_on_what_the_alb_and_browsers_need():
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "DJANGO_CSRF_TRUSTED_ORIGINS"),
+        ("TOKEN_SIGNING_KEY", "TOKEN_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_a_setting(missing, message):
@@ -52,3 +54,4 @@ def test_production_refuses_to_start_without_a_setting(missing, message):
 
 def test_production_refuses_a_short_or_the_local_secret_key():
     assert "at least 50 characters" in settings_of({**PRODUCTION, "DJANGO_SECRET_KEY": "short"}).stderr
+    assert "at least 32 bytes" in settings_of({**PRODUCTION, "TOKEN_SIGNING_KEY": "short"}).stderr

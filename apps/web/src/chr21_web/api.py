@@ -14,6 +14,8 @@ from urllib.parse import quote
 import httpx
 from django.conf import settings
 
+from chr21_web import tokens
+
 _client: httpx.Client | None = None
 
 
@@ -45,20 +47,44 @@ def use_client(replacement: httpx.Client | None) -> None:
     _client = replacement
 
 
-def get(path: str, params: dict | None = None, accept: str = "application/json") -> httpx.Response:
+def get(
+    path: str, params: dict | None = None, accept: str = "application/json", user: str = ""
+) -> httpx.Response:
+    return call("GET", path, params=params, accept=accept, user=user)
+
+
+def call(
+    method: str,
+    path: str,
+    *,
+    params: dict | None = None,
+    accept: str = "application/json",
+    user: str = "",
+    files: dict | None = None,
+    stream: bool = False,
+) -> httpx.Response:
+    """One request to the API, as `user` when given (a token minted for it); a 404 or a
+    redirect is the caller's to read, a 4xx is ApiRefused, the rest ApiUnavailable."""
+    headers = {"Accept": accept}
+    if user:
+        try:
+            headers["Authorization"] = f"Bearer {tokens.mint(user)}"
+        except tokens.NoSigningKey as error:  # a setting missing: the jobs pages cannot work
+            raise ApiUnavailable(str(error)) from None
+    query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
     try:
-        answer = client().get(
-            path,
-            params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-            headers={"Accept": accept},
-        )
+        request = client().build_request(method, path, params=query, headers=headers, files=files)
+        answer = client().send(request, stream=stream)
     except httpx.TimeoutException:
         raise ApiUnavailable("the gene API did not answer in time") from None
     except httpx.TransportError:
         raise ApiUnavailable("the gene API cannot be reached") from None
     if answer.status_code >= 500:
+        answer.close()
         raise ApiUnavailable(f"the gene API answered {answer.status_code}")
     if answer.status_code >= 400 and answer.status_code != 404:
+        if stream:
+            answer.read()
         raise ApiRefused(answer.status_code, _detail(answer))
     return answer
 
@@ -106,3 +132,43 @@ def region(text: str, page: int = 1, page_size: int = 200) -> dict:
 def region_export(text: str, fmt: str) -> httpx.Response:
     accept = {"tsv": "text/tab-separated-values", "bed": "text/x-bed"}[fmt]
     return get(f"/regions/{quote(text, safe='')}/genes", {"format": fmt}, accept=accept)
+
+
+# The jobs API, as the signed-in user.
+
+
+def jobs(user: str, page: int = 1, page_size: int = 20) -> dict:
+    return get("/jobs", {"page": page, "page_size": page_size}, user=user).json()
+
+
+def job(user: str, job_id: str) -> dict | None:
+    answer = get(f"/jobs/{quote(job_id, safe='')}", user=user)
+    return None if answer.status_code == 404 else answer.json()
+
+
+def submit(user: str, name: str, content) -> dict:
+    """POST /jobs with the file's content (a file object, streamed)."""
+    return call("POST", "/jobs", user=user, files={"file": (name, content)}).json()
+
+
+def job_file(user: str, job_id: str, path: str, params: dict | None = None) -> httpx.Response | None:
+    """A job's result or picture, streamed (close it), or a redirect to where it is stored."""
+    answer = call(
+        "GET", f"/jobs/{quote(job_id, safe='')}/{path}", params=params, accept="*/*", user=user, stream=True
+    )
+    if answer.status_code == 404:
+        answer.close()
+        return None
+    return answer
+
+
+def stored_file(url: str) -> httpx.Response:
+    """A file where a presigned URL points (S3), streamed (close it)."""
+    try:
+        answer = client().send(client().build_request("GET", url), stream=True)
+    except httpx.HTTPError:
+        raise ApiUnavailable("the results storage cannot be reached") from None
+    if answer.status_code != 200:
+        answer.close()
+        raise ApiUnavailable(f"the results storage answered {answer.status_code}")
+    return answer

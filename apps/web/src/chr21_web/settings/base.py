@@ -20,6 +20,11 @@ API_URL = env("API_URL", default="http://127.0.0.1:8001").rstrip("/")
 API_CONNECT_TIMEOUT_SECONDS = env.float("API_CONNECT_TIMEOUT_SECONDS", default=2.0)
 API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=10.0)
 
+# The jobs API's bearer tokens, minted for the signed-in user with the key the API checks them
+# with (tokens.py); the largest file a job takes (the API's MAX_UPLOAD_BYTES).
+TOKEN_SIGNING_KEY = env("TOKEN_SIGNING_KEY", default="")
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=2 * 1024**3)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,6 +68,10 @@ WSGI_APPLICATION = "chr21_web.wsgi.application"
 DATABASES = {"default": env.db("WEB_DATABASE_URL", default="sqlite:///.local/web.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "jobs"
+LOGOUT_REDIRECT_URL = "home"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -87,6 +96,8 @@ STORAGES = {
 # Requests are bounded: a field of free text is at most this long where a form takes it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+# An upload goes to a temporary file as it arrives, and stops past MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = ["chr21_web.jobs.uploads.BoundedUploadHandler"]
 
 # Every error (a 500's traceback included) on stderr, where the pod's log collector reads it.
 LOGGING = {

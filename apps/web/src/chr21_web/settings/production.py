@@ -9,6 +9,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if SECRET_KEY == INSECURE_LOCAL_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a secret of at least 50 characters")
 DEBUG = False
+TOKEN_SIGNING_KEY = env("TOKEN_SIGNING_KEY")
+if len(TOKEN_SIGNING_KEY.encode()) < 32:  # HS256 wants a key of its hash's length at least
+    raise ImproperlyConfigured("TOKEN_SIGNING_KEY must be set to a key of at least 32 bytes, the API's")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

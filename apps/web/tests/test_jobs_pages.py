@@ -1,0 +1,140 @@
+"""Signing up, uploading a file, following the job and reading its results, against the real
+jobs API and the worker's runner; what another user, an empty, binary or oversized file get."""
+
+import re
+
+import pytest
+from chr21_web import tokens
+from django.contrib.auth.models import User
+
+from gene_api.core.security import verify_token
+from tests.support.jobs import TEST_SIGNING_KEY
+
+BED = b"chr21\t25880535\t25880600\tinside_APP\nchr1\t1\t2\telsewhere\n"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(client, with_api):
+    client.force_login(User.objects.create_user("alice", password="a long enough password"))
+    return client
+
+
+def upload(client, content: bytes = BED, name: str = "mine.bed", **headers):
+    return client.post("/jobs/new/", {"file": _file(name, content)}, headers=headers)
+
+
+def _file(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_a_token_the_frontend_mints_is_one_the_api_accepts(settings):
+    settings.TOKEN_SIGNING_KEY = TEST_SIGNING_KEY
+    assert verify_token(TEST_SIGNING_KEY, tokens.mint("alice")) == "alice"
+
+
+def test_sign_up_logs_in_and_lands_on_the_jobs(client, with_api):
+    answer = client.post(
+        "/accounts/signup/",
+        {
+            "username": "bob.smith@lab",
+            "password1": "a long enough password",
+            "password2": "a long enough password",
+        },
+    )
+    assert answer.status_code == 302
+    assert answer["location"] == "/jobs/"
+    assert client.get("/jobs/").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["bob smith", "-bob", "b" * 65])
+def test_sign_up_refuses_a_name_the_jobs_api_would_not_take(client, with_api, name):
+    answer = client.post(
+        "/accounts/signup/",
+        {"username": name, "password1": "x long password 1", "password2": "x long password 1"},
+    )
+    assert answer.status_code == 400
+    assert "letters, digits or . _ @ -" in answer.content.decode()
+    assert not User.objects.filter(username=name).exists()
+
+
+def test_jobs_need_a_login(client, with_api):
+    for path in ("/jobs/", "/jobs/new/", "/jobs/x/"):
+        answer = client.get(path)
+        assert answer.status_code == 302
+        assert answer["location"].startswith("/accounts/login/")
+
+
+def test_an_upload_becomes_a_job_whose_page_shows_its_results(alice, gene_api):
+    answer = upload(alice)
+    assert answer.status_code == 302
+    job_id = re.fullmatch(r"/jobs/([0-9a-f-]+)/", answer["location"])[1]
+    waiting = alice.get(answer["location"]).content.decode()
+    assert "queued" in waiting
+    assert "data-live-job" in waiting
+    status = alice.get(f"/jobs/{job_id}/status").json()
+    assert (status["status"], status["progress"]) == ("queued", 0)
+    assert gene_api.run(job_id) == "succeeded"
+    page = alice.get(answer["location"]).content.decode()
+    assert "<dt>Records read</dt><dd>2</dd>" in page
+    assert "<dt>On other chromosomes</dt><dd>1</dd>" in page
+    assert "<td>inside_APP</td>" in page  # the preview's first row
+    assert f'src="/jobs/{job_id}/plot.svg"' in page
+    plot = alice.get(f"/jobs/{job_id}/plot.svg")
+    assert plot["content-type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(plot.streaming_content)
+    tsv = b"".join(alice.get(f"/jobs/{job_id}/result.tsv").streaming_content).decode().splitlines()
+    assert tsv[1].startswith("chr21\t25880535\t25880600\tinside_APP\tENSG00000142192\tAPP")
+    assert alice.get("/jobs/").content.decode().count(f'data-job="{job_id}"') == 1
+
+
+def test_an_upload_by_script_answers_where_the_job_is(alice):
+    answer = upload(alice, Accept="application/json")
+    assert answer.status_code == 201
+    assert re.fullmatch(r"/jobs/[0-9a-f-]+/", answer.json()["location"])
+
+
+def test_another_users_job_is_not_found_by_list_or_by_url(alice, client, with_api):
+    job_url = upload(alice)["location"]
+    client.logout()
+    client.force_login(User.objects.create_user("mallory", password="another long password"))
+    assert client.get(job_url).status_code == 404
+    assert client.get(job_url + "result.tsv").status_code == 404
+    assert client.get(job_url + "status").status_code == 404
+    assert job_url.split("/")[2] not in client.get("/jobs/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "message"),
+    [
+        (b"", 415, "empty"),
+        (bytes(range(256)) * 8, 415, "binary"),
+    ],
+)
+def test_a_file_the_api_refuses_is_shown_with_its_reason(alice, content, status, message):
+    answer = upload(alice, content)
+    assert answer.status_code == status
+    assert message in answer.content.decode()
+
+
+def test_a_file_past_the_cap_is_a_413_that_says_so(alice, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    answer = upload(alice, BED * 100)
+    assert answer.status_code == 413
+    assert "larger than 1,000 bytes" in answer.content.decode()
+
+
+def test_no_file_is_a_400(alice):
+    answer = alice.post("/jobs/new/", {})
+    assert answer.status_code == 400
+    assert "Choose a file to upload" in answer.content.decode()
+
+
+def test_without_a_signing_key_the_jobs_pages_say_so_with_a_503(alice, settings):
+    settings.TOKEN_SIGNING_KEY = ""
+    answer = alice.get("/jobs/")
+    assert answer.status_code == 503
+    assert "TOKEN_SIGNING_KEY is not set" in answer.content.decode()
