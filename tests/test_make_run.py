@@ -9,8 +9,9 @@ import subprocess
 
 import httpx
 
+from tests.support.local_stack import stack_env
 from tests.support.paths import REPO
-from tests.support.servers import free_port, wait_until_ok
+from tests.support.servers import wait_until_ok
 
 
 def readme_job_example(port: int) -> str:
@@ -21,26 +22,8 @@ def readme_job_example(port: int) -> str:
 
 
 def test_serves_the_api_a_worker_and_the_frontend_and_stops_everything_on_ctrl_c(tmp_path):
-    port, web_port = free_port(), free_port()
-    env = {
-        # A user's shell: not inside `make test` (a sub-make prints "Entering directory" on
-        # stdout, into $(make token ...)), no signing key or Django settings of its own.
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("TOKEN_SIGNING_KEY", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "DJANGO_SETTINGS_MODULE")
-        },
-        "API_PORT": str(port),
-        "METRICS_PORT": str(free_port()),
-        "WORKER_METRICS_PORT": str(free_port()),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/run.sqlite3",
-        "UPLOADS_LOCATION": str(tmp_path / "uploads"),
-        "RESULTS_LOCATION": str(tmp_path / "results"),
-        "BROKER_FOLDER": str(tmp_path / "broker"),
-        "WEB_PORT": str(web_port),
-        "WEB_DATABASE_URL": f"sqlite:///{tmp_path}/web.sqlite3",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "web-static"),
-    }
+    env, ports = stack_env(tmp_path)
+    port, web_port = ports.api, ports.web
     run = subprocess.Popen(
         [str(REPO / "scripts" / "run")],
         env=env,

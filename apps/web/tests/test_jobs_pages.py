@@ -81,7 +81,9 @@ def test_an_upload_becomes_a_job_whose_page_shows_its_results(alice, gene_api):
     page = alice.get(answer["location"]).content.decode()
     assert "<dt>Records read</dt><dd>2</dd>" in page
     assert "<dt>On other chromosomes</dt><dd>1</dd>" in page
-    assert "<td>inside_APP</td>" in page  # the preview's first row
+    # The preview: the record's fields, then the annotation's columns, over the first row.
+    assert '<th scope="col">field 4</th><th scope="col">gene_id</th>' in page
+    assert "<td>inside_APP</td><td>ENSG00000142192</td>" in page
     assert f'src="/jobs/{job_id}/plot.svg"' in page
     plot = alice.get(f"/jobs/{job_id}/plot.svg")
     assert plot["content-type"] == "image/svg+xml"

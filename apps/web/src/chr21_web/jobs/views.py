@@ -137,7 +137,7 @@ def _relay(
     return response
 
 
-def _preview(request: HttpRequest, job_id: str) -> list[list[str]] | None:
+def _preview(request: HttpRequest, job_id: str) -> dict | None:
     """The first rows of the TSV result, read from the start of its stream (from S3 through
     the presigned URL the API redirects to)."""
     answer = api.job_file(request.user.get_username(), job_id, "result", {"format": "tsv"})
@@ -147,7 +147,14 @@ def _preview(request: HttpRequest, job_id: str) -> list[list[str]] | None:
         answer.close()
         answer = api.stored_file(answer.headers["location"])
     try:
-        lines = islice(answer.iter_lines(), PREVIEW_ROWS + 1)
-        return [line[:PREVIEW_LINE_CHARS].split("\t") for line in lines]
+        header, *rows = [
+            line[:PREVIEW_LINE_CHARS].split("\t") for line in islice(answer.iter_lines(), PREVIEW_ROWS + 1)
+        ]
     finally:
         answer.close()
+    # The header names the record's fields as one ("#record"): they are as many as the row has
+    # before the annotation's columns.
+    annotation = header[1:]
+    width = max((len(row) for row in rows), default=len(header))
+    fields = [f"field {i}" for i in range(1, width - len(annotation) + 1)]
+    return {"header": fields + annotation, "rows": rows}

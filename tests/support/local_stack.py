@@ -1,0 +1,70 @@
+"""The local stack (`scripts/run`, what `make run` starts: the gene API, the worker, the
+frontend) with its state in a test's folder, on free ports of 127.0.0.1."""
+
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.paths import REPO
+from tests.support.servers import free_port, wait_until_ok
+
+# A user's shell has none of these: make's (a sub-make prints "Entering directory" on stdout,
+# into $(make token ...)), a signing key of its own, pytest-django's settings module.
+NOT_A_USERS = ("TOKEN_SIGNING_KEY", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "DJANGO_SETTINGS_MODULE")
+
+
+@dataclass(frozen=True)
+class Ports:
+    api: int
+    web: int
+    metrics: int
+    worker_metrics: int
+
+
+def stack_env(folder: Path, **overrides: str) -> tuple[dict[str, str], Ports]:
+    ports = Ports(free_port(), free_port(), free_port(), free_port())
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in NOT_A_USERS},
+        "API_PORT": str(ports.api),
+        "WEB_PORT": str(ports.web),
+        "METRICS_PORT": str(ports.metrics),
+        "WORKER_METRICS_PORT": str(ports.worker_metrics),
+        "DATABASE_URL": f"sqlite:///{folder}/run.sqlite3",
+        "UPLOADS_LOCATION": str(folder / "uploads"),
+        "RESULTS_LOCATION": str(folder / "results"),
+        "BROKER_FOLDER": str(folder / "broker"),
+        "WEB_DATABASE_URL": f"sqlite:///{folder}/web.sqlite3",
+        "DJANGO_STATIC_ROOT": str(folder / "web-static"),
+        **overrides,
+    }
+    return env, ports
+
+
+@contextmanager
+def running_stack(folder: Path, **overrides: str) -> Iterator[Ports]:
+    """The stack started and ready (API, worker, frontend); stopped as by Ctrl-C at the end."""
+    env, ports = stack_env(folder, **overrides)
+    with (folder / "stack.log").open("wb") as log:
+        run = subprocess.Popen(
+            [str(REPO / "scripts" / "run")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_ok(f"http://127.0.0.1:{ports.api}/readyz", run, timeout=120)
+        wait_until_ok(f"http://127.0.0.1:{ports.web}/readyz", run, timeout=120)
+        wait_until_ok(f"http://127.0.0.1:{ports.worker_metrics}/metrics", run, timeout=120)
+        yield ports
+    finally:
+        os.killpg(run.pid, signal.SIGINT)
+        try:
+            run.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
