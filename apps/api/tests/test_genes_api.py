@@ -1,5 +1,7 @@
 """GET /genes, /genes/{id}, /genes/by-name/{name}: the original API's contract, on both databases."""
 
+import pytest
+
 
 def test_first_page_is_ordered_by_start(client, genes_in_file):
     body = client.get("/genes").json()
@@ -57,6 +59,44 @@ def test_search_covers_name_and_description(client, genes_in_file):
     }
     assert {gene["gene_stable_id"] for gene in body["items"]} == expected
     assert "ENSG00000142192" in expected
+
+
+def test_every_word_of_a_search_is_in_the_id_name_or_description(client):
+    assert [g["gene_stable_id"] for g in client.get("/genes?search=ENSG00000142192").json()["items"]] == [
+        "ENSG00000142192"
+    ]
+    words = client.get("/genes?search=precursor%20amyloid&page_size=200").json()["items"]
+    assert "ENSG00000142192" in {gene["gene_stable_id"] for gene in words}
+    assert all(
+        "precursor" in (g["gene_description"] or "").lower()
+        and "amyloid" in (g["gene_description"] or "").lower()
+        for g in words
+        if "amyloid" not in (g["gene_name"] or "").lower()
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "reverse"),
+    [
+        ("start", lambda g: g["gene_start"], False),
+        ("-length", lambda g: g["length"], True),
+        ("name", lambda g: (g["gene_name"] is None, (g["gene_name"] or "").lower()), False),
+        ("-type", lambda g: g["gene_type"].lower(), True),
+    ],
+)
+def test_a_list_is_sorted_by_the_column_asked_for_ties_by_start(client, sort, key, reverse):
+    genes = []
+    for page in (1, 2, 3, 4, 5, 6):
+        genes += client.get("/genes", params={"sort": sort, "page_size": 200, "page": page}).json()["items"]
+    assert len(genes) == 1134
+    assert genes == sorted(sorted(genes, key=lambda g: g["gene_start"]), key=key, reverse=reverse)
+
+
+def test_a_list_filters_by_strand(client):
+    forward = client.get("/genes?strand=1&page_size=200").json()
+    reverse = client.get("/genes?strand=-1&page_size=200").json()
+    assert forward["total"] + reverse["total"] == 1134
+    assert {g["strand"] for g in forward["items"]} == {1}
 
 
 def test_search_treats_wildcards_literally(client):

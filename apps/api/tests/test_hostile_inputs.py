@@ -29,7 +29,7 @@ texts = st.one_of(
 )
 values = st.one_of(numbers, texts)
 QUERIES = {
-    "/genes": ["page", "page_size", "chromosome", "gene_type", "search", "format"],
+    "/genes": ["page", "page_size", "chromosome", "gene_type", "search", "strand", "sort", "format"],
     "/genes/nearest": ["position", "k", "gene_type"],
     "/regions/21:1-1000000/genes": ["gene_type", "strand", "page", "page_size", "format"],
 }

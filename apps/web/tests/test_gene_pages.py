@@ -36,6 +36,22 @@ def test_search_pages_through_every_gene(client, with_api):
     assert 'rel="prev"' in page
 
 
+def test_search_filters_by_strand_and_sorts_by_a_column_both_ways(client, with_api):
+    page = client.get("/genes/", {"strand": "-1", "sort": "-length"}).content.decode()
+    ids = re.findall(r'<td><a href="/genes/(ENSG\d+)/">', page)
+    expected = with_api.get("/genes", params={"strand": -1, "sort": "-length"}).json()["items"]
+    assert ids == [gene["gene_stable_id"] for gene in expected]
+    assert "<td>+</td>" not in page
+    # The length header now sorts ascending; the list says how it is sorted.
+    assert 'aria-sort="descending"><a href="?strand=-1&amp;sort=length">' in page
+
+
+def test_an_unknown_sort_is_a_400(client, with_api):
+    answer = client.get("/genes/", {"sort": "password"})
+    assert answer.status_code == 400
+    assert "Select a valid choice" in answer.content.decode()
+
+
 def test_the_gene_page_shows_coordinates_links_locus_and_nearest_genes(client, with_api):
     gene = with_api.get(f"/genes/{APP}").json()
     page = client.get(f"/genes/{APP}/")
@@ -79,7 +95,7 @@ def test_a_region_shows_its_genes_as_a_track_and_a_table_with_downloads(client, 
         ("/region/", {"r": "21:9-1"}, "start"),
         ("/region/", {"r": "x" * 101}, "at most 100 characters"),
         ("/genes/", {"q": "a" * 10_000}, "at most 200 characters"),
-        ("/genes/", {"page": "-1"}, "greater than or equal to 1"),
+        ("/genes/", {"page": "-1", "q": "APP"}, "greater than or equal to 1"),
         ("/region/download.tsv", {"r": "21:9-1"}, "start"),
     ],
 )

@@ -34,17 +34,28 @@ class GeneFilter:
     """Optional filters shared by the list, region and nearest queries."""
 
     gene_type: str | None = None  # case-insensitive substring
-    search: str | None = None  # case-insensitive substring of name or description
+    search: str | None = None  # case-insensitive words, each in the id, name or description
     strand: int | None = None
 
     def keeps(self, entry: "Entry") -> bool:
         if self.gene_type and self.gene_type.lower() not in entry.gene_type_lower:
             return False
         if self.search:
-            needle = self.search.lower()
-            if needle not in entry.name_lower and needle not in entry.description_lower:
-                return False
+            # Every word of it, in the gene's id, name or description.
+            haystacks = (entry.gene.gene_stable_id.lower(), entry.name_lower, entry.description_lower)
+            for word in self.search.lower().split():
+                if not any(word in haystack for haystack in haystacks):
+                    return False
         return self.strand is None or entry.gene.strand == self.strand
+
+
+# The columns a list can be ordered by. A gene without a name sorts after every named one.
+ORDERS = {
+    "start": lambda entry: entry.gene.gene_start,
+    "name": lambda entry: (entry.gene.gene_name is None, entry.name_lower),
+    "type": lambda entry: entry.gene_type_lower,
+    "length": lambda entry: entry.gene.length,
+}
 
 
 @dataclass(frozen=True)
@@ -113,9 +124,14 @@ class Catalogue:
 
     # Queries -------------------------------------------------------------------------
 
-    def genes(self, filters: GeneFilter) -> list[Entry]:
-        """Every gene the filters keep, ordered by start."""
-        return list(self._filtered(self.entries, filters))
+    def genes(self, filters: GeneFilter, order: str = "start") -> list[Entry]:
+        """Every gene the filters keep, ordered by start, or by `order` (ORDERS; "-" before
+        it: descending), ties by start."""
+        found = list(self._filtered(self.entries, filters))
+        column = order.removeprefix("-")
+        if column != "start" or order.startswith("-"):
+            found.sort(key=ORDERS[column], reverse=order.startswith("-"))  # sort is stable
+        return found
 
     def overlapping(self, region: Region, filters: GeneFilter) -> list[Entry]:
         """Genes overlapping a 1-based inclusive region: start <= region.end and end >= region.start."""

@@ -100,10 +100,16 @@ def stats() -> dict:
     return get("/stats").json()
 
 
-def genes(search: str = "", gene_type: str = "", page: int = 1, page_size: int = 25) -> dict:
-    return get(
-        "/genes", {"search": search, "gene_type": gene_type, "page": page, "page_size": page_size}
-    ).json()
+def genes(
+    search: str = "",
+    gene_type: str = "",
+    strand: str = "",
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 25,
+) -> dict:
+    query = {"search": search, "gene_type": gene_type, "strand": strand, "sort": sort}
+    return get("/genes", {**query, "page": page, "page_size": page_size}).json()
 
 
 def all_genes() -> list[dict]:

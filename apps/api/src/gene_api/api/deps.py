@@ -1,6 +1,6 @@
 """Parameters shared by several routes, declared once."""
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -34,6 +34,24 @@ class Strand(IntEnum):
 
 
 StrandQuery = Annotated[Strand | None, Query(description="1 (forward) or -1 (reverse)")]
+
+
+class GeneOrder(StrEnum):
+    """A list's order: a column, descending with a leading '-'; ties keep the order by start."""
+
+    start = "start"
+    start_desc = "-start"
+    name = "name"
+    name_desc = "-name"
+    type = "type"
+    type_desc = "-type"
+    length = "length"
+    length_desc = "-length"
+
+
+SortQuery = Annotated[
+    GeneOrder | None, Query(description="start (default), name, type or length; '-' before it: descending")
+]
 FormatQuery = Annotated[
     OutputFormat | None,
     Query(alias="format", description="json (default), tsv or bed; else the Accept header decides"),

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 
 from chr21_web import api, pictures
-from chr21_web.genes.forms import RegionForm, SearchForm
+from chr21_web.genes.forms import SORTABLE, RegionForm, SearchForm
 
 PAGE_SIZE = 25
 # The locus picture shows this many bp either side of the gene.
@@ -32,16 +32,38 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET and not form.is_valid():
         return render(request, "genes/search.html", {"form": form}, status=400)
     data = form.cleaned_data if request.GET else {}
-    page = data.get("page") or 1
-    found = api.genes(data.get("q", ""), data.get("gene_type", ""), page, PAGE_SIZE)
+    page, sort = data.get("page") or 1, data.get("sort") or "start"
+    found = api.genes(
+        data.get("q", ""), data.get("gene_type", ""), data.get("strand", ""), sort, page, PAGE_SIZE
+    )
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "genes/search.html",
-        {"form": form, "found": found, "page": page, "pages": pages, "query": query.urlencode()},
+        {
+            "form": form,
+            "found": found,
+            "page": page,
+            "pages": pages,
+            "query": query.urlencode(),
+            "columns": _sort_links(request, sort),
+        },
     )
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict]:
+    """Each sortable column's header: a link to the list sorted by it (reversed when it is
+    the order already), and which way the list is sorted by it now, if it is."""
+    links = {}
+    for column, label in SORTABLE.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{column}" if sort == column else column
+        now = {column: "ascending", f"-{column}": "descending"}.get(sort, "none")
+        links[column] = {"label": label, "href": "?" + query.urlencode(), "aria_sort": now}
+    return links
 
 
 def gene(request: HttpRequest, gene_id: str) -> HttpResponse:

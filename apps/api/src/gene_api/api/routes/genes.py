@@ -12,6 +12,8 @@ from gene_api.api.deps import (
     FormatQuery,
     PageQuery,
     PageSizeQuery,
+    SortQuery,
+    StrandQuery,
     TextQuery,
 )
 from gene_api.api.formats import list_response, negotiate
@@ -44,14 +46,17 @@ async def list_genes(
     chromosome: TextQuery = None,
     gene_type: TextQuery = None,
     search: TextQuery = None,
+    strand: StrandQuery = None,
+    sort: SortQuery = None,
     output: FormatQuery = None,
 ) -> Response:
-    """Genes ordered by start; `gene_type` and `search` are case-insensitive substrings. JSON
-    answers a page; TSV and BED answer every matching gene."""
+    """Genes ordered by start, or by `sort`; `gene_type` is a case-insensitive substring, and
+    every word of `search` must be in the gene's id, name or description. JSON answers a page;
+    TSV and BED answer every matching gene."""
     fmt = negotiate(request, output)
     if chromosome and normalize_chromosome(chromosome) is None:
         return list_response(request, fmt, [], page, page_size, ONLY_CHROMOSOME_21)
-    found = catalogue.genes(GeneFilter(gene_type=gene_type, search=search))
+    found = catalogue.genes(GeneFilter(gene_type=gene_type, search=search, strand=strand), (sort or "start"))
     return list_response(request, fmt, found, page, page_size, None)
 
 
