@@ -27,31 +27,30 @@ upload <= 50 MB; the engine's peak RSS <= 300 MB. Exit status 1 when one is miss
 """
 
 import argparse
-import os
 import random
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import numpy as np
 
-from annotator.engine import GeneTable
-from annotator.pipeline import annotate_file
-from gene_api.coordinates import CHROMOSOME_LENGTH
-from gene_api.dataset import read_genes
-
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # tests.support: the local stack as the tests start it
+
+from annotator.engine import GeneTable  # noqa: E402 -- after the path above
+from annotator.pipeline import annotate_file  # noqa: E402
+from gene_api.coordinates import CHROMOSOME_LENGTH  # noqa: E402
+from gene_api.dataset import read_genes  # noqa: E402
+from tests.support.local_stack import running_stack  # noqa: E402
+
 SEED = 21
 MAX_LENGTH = 100_000
 RATIO_TARGET = 1.0
@@ -124,111 +123,58 @@ def time_bedtools(intervals: Path, genes_bed: Path, scratch: Path) -> float:
     return time.perf_counter() - started
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass(frozen=True)
-class Stack:
+class Jobs:
+    """The jobs API of the running local stack, as one user."""
+
     url: str
     token: str
-    pid: int  # scripts/run's (honcho's) process
+    pid: int  # scripts/run's (honcho's) process: the stack's processes run below it
 
-    def jobs(self) -> httpx.Client:
+    def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=600)
 
 
-def poll(condition, what: str, seconds: float, process: subprocess.Popen | None = None):
+def poll(condition, what: str, seconds: float):
     """Ask `condition` until it returns something true; fail after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise SystemExit(f"bench: the local stack exited with {process.returncode} (see its log)")
         if found := condition():
             return found
         time.sleep(0.1)  # polling a condition, with a deadline
     raise SystemExit(f"bench: {what} did not happen within {seconds} s")
 
 
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 @contextmanager
-def local_stack(scratch: Path, max_upload_bytes: int) -> Iterator[Stack]:
-    """`scripts/run` (what `make run` starts) with its state under `scratch`, on free ports;
-    stopped with Ctrl-C's signal, then killed if it lingers."""
-    port, worker_metrics = free_port(), free_port()
-    env = {
-        **os.environ,
-        "API_PORT": str(port),
-        "METRICS_PORT": str(free_port()),
-        "WORKER_METRICS_PORT": str(worker_metrics),
-        "DATABASE_URL": f"sqlite:///{scratch}/stack.sqlite3",
-        "UPLOADS_LOCATION": str(scratch / "uploads"),
-        "RESULTS_LOCATION": str(scratch / "results"),
-        "BROKER_FOLDER": str(scratch / "broker"),
-        "TOKEN_SIGNING_KEY": secrets.token_urlsafe(48),
-        "MAX_UPLOAD_BYTES": str(max_upload_bytes),
-        # Job folders, metrics files, staged uploads: all under `scratch`, removed with it even
-        # when a process of the stack is killed.
-        "TMPDIR": str(scratch / "tmp"),
-    }
-    (scratch / "tmp").mkdir(parents=True)
-    log = scratch / "stack.log"
-    say(f"starting the local stack on 127.0.0.1:{port} (its log: {log})")
-    with log.open("wb") as out:
-        run = subprocess.Popen(
-            [str(REPO / "scripts" / "run")],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+def local_stack(scratch: Path, max_upload_bytes: int) -> Iterator[Jobs]:
+    """The local stack as the tests start it (tests/support/local_stack.py: `scripts/run`, what
+    `make run` starts), its state and temporary files (job folders, metrics files, staged
+    uploads) under `scratch`, removed with it even when a process of the stack is killed."""
+    say(f"starting the local stack (its log: {scratch / 'stack.log'})")
+    with running_stack(scratch, MAX_UPLOAD_BYTES=str(max_upload_bytes)) as stack:
+        minted = subprocess.run(
+            [str(REPO / "scripts" / "token"), "bench"],
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        poll(lambda: answers(f"{url}/readyz"), "the API's readiness", START_SECONDS, run)
-        poll(
-            lambda: answers(f"http://127.0.0.1:{worker_metrics}/metrics"),
-            "the worker's start",
-            START_SECONDS,
-            run,
-        )
-        token = subprocess.run(
-            [str(REPO / "scripts" / "token"), "bench"], env=env, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        yield Stack(url, token, run.pid)
-    finally:
-        started = descendants(run.pid)
-        os.kill(run.pid, signal.SIGINT)  # honcho stops every process on it, as on Ctrl-C
-        try:
-            run.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
-        for pid in started:  # any left behind
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        yield Jobs(f"http://127.0.0.1:{stack.ports.api}", minted.stdout.strip(), stack.pid)
 
 
-def submit(stack: Stack, path: Path) -> str:
-    with stack.jobs() as client, path.open("rb") as body:
+def submit(stack: Jobs, path: Path) -> str:
+    with stack.client() as client, path.open("rb") as body:
         answer = client.post("/jobs", files={"file": (path.name, body)})
     if answer.status_code != 202:
         raise SystemExit(f"bench: POST /jobs answered {answer.status_code}: {answer.text[:300]}")
     return answer.json()["id"]
 
 
-def time_end_to_end(stack: Stack, intervals: Path) -> float:
+def time_end_to_end(stack: Jobs, intervals: Path) -> float:
     """From the start of the upload until the job has succeeded."""
     started = time.perf_counter()
     job_id = submit(stack, intervals)
-    with stack.jobs() as client:
+    with stack.client() as client:
 
         def finished() -> str | None:
             status = client.get(f"/jobs/{job_id}").json()["status"]
@@ -261,11 +207,12 @@ def descendants(root: int) -> list[int]:
 
 
 def api_processes(root: int) -> list[int]:
-    """gunicorn's master and workers among the local stack's processes."""
+    """The gene API's gunicorn master and workers among the local stack's processes (not the
+    frontend's)."""
     found = []
     for pid in descendants(root):
         try:
-            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            if b"gene_api.gunicorn_conf" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 found.append(pid)
         except (FileNotFoundError, ProcessLookupError):
             continue
@@ -284,7 +231,7 @@ def resident_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def upload_growth_mb(stack: Stack, upload: Path) -> tuple[float, float, float]:
+def upload_growth_mb(stack: Jobs, upload: Path) -> tuple[float, float, float]:
     """(the API's processes' RSS before, in MB; how much it grew at most while `upload` went
     through POST /jobs; seconds). Their summed RSS is sampled every 10 ms by a thread."""
     pids = api_processes(stack.pid)

@@ -39,13 +39,23 @@ def stack_env(folder: Path, **overrides: str) -> tuple[dict[str, str], Ports]:
         "BROKER_FOLDER": str(folder / "broker"),
         "WEB_DATABASE_URL": f"sqlite:///{folder}/web.sqlite3",
         "DJANGO_STATIC_ROOT": str(folder / "web-static"),
+        # Job folders, metrics files, staged uploads: in the folder, even when a process is killed.
+        "TMPDIR": str(folder / "tmp"),
         **overrides,
     }
+    Path(env["TMPDIR"]).mkdir(parents=True, exist_ok=True)
     return env, ports
 
 
+@dataclass(frozen=True)
+class Stack:
+    ports: Ports
+    pid: int  # scripts/run's, honcho's: every process of the stack runs below it
+    env: dict[str, str]
+
+
 @contextmanager
-def running_stack(folder: Path, **overrides: str) -> Iterator[Ports]:
+def running_stack(folder: Path, **overrides: str) -> Iterator[Stack]:
     """The stack started and ready (API, worker, frontend); stopped as by Ctrl-C at the end."""
     env, ports = stack_env(folder, **overrides)
     with (folder / "stack.log").open("wb") as log:
@@ -60,7 +70,7 @@ def running_stack(folder: Path, **overrides: str) -> Iterator[Ports]:
         wait_until_ok(f"http://127.0.0.1:{ports.api}/readyz", run, timeout=120)
         wait_until_ok(f"http://127.0.0.1:{ports.web}/readyz", run, timeout=120)
         wait_until_ok(f"http://127.0.0.1:{ports.worker_metrics}/metrics", run, timeout=120)
-        yield ports
+        yield Stack(ports, run.pid, env)
     finally:
         os.killpg(run.pid, signal.SIGINT)
         try:

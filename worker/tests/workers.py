@@ -26,13 +26,18 @@ def environment(settings: WorkerSettings, **extra: str) -> dict[str, str]:
         if value is None:
             continue
         env[name.upper()] = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    # The process's own temporary files (its metrics folder) beside its jobs, in the test's folder.
+    env["TMPDIR"] = settings.work_folder or env.get("TMPDIR", "/tmp")
     env.update(extra)
     return env
 
 
 def worker_settings(database_url: str, folder: Path, **overrides) -> WorkerSettings:
-    """The worker's settings over the test stack's (tests/support/jobs.py), with `overrides`."""
-    return WorkerSettings(**{**jobs_settings(database_url, folder).model_dump(), **overrides})
+    """The worker's settings over the test stack's (tests/support/jobs.py), with `overrides`.
+    Jobs are staged in the test's folder: a killed worker's job folder is left there, not in /tmp."""
+    (folder / "work").mkdir(parents=True, exist_ok=True)
+    values = {**jobs_settings(database_url, folder).model_dump(), "work_folder": str(folder / "work")}
+    return WorkerSettings(**{**values, **overrides})
 
 
 @dataclass

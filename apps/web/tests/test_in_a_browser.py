@@ -32,8 +32,8 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory) -> Iterator[str]:
-    with running_stack(tmp_path_factory.mktemp("stack"), MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES)) as ports:
-        yield f"http://127.0.0.1:{ports.web}"
+    with running_stack(tmp_path_factory.mktemp("stack"), MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES)) as stack:
+        yield f"http://127.0.0.1:{stack.ports.web}"
 
 
 @pytest.fixture(scope="module")
