@@ -107,3 +107,10 @@ def test_bad_input_is_a_400_that_says_why(client, with_api, path, params, messag
 
 def test_an_unknown_download_format_is_not_found(client, with_api):
     assert client.get("/region/download.exe", {"r": "21:1-100"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/genes/" + "E" * 500 + "/", "/genes/%00/", "/genes/ENSG00000142192%20/"])
+def test_an_id_the_api_refuses_is_a_4xx_page_with_its_reason_not_a_500(client, with_api, path):
+    page = client.get(path)
+    assert 400 <= page.status_code < 500
+    assert "<h1>That request was not understood</h1>" in page.content.decode()

@@ -140,3 +140,9 @@ def test_without_a_signing_key_the_jobs_pages_say_so_with_a_503(alice, settings)
     answer = alice.get("/jobs/")
     assert answer.status_code == 503
     assert "TOKEN_SIGNING_KEY is not set" in answer.content.decode()
+
+
+@pytest.mark.parametrize("suffix", ["", "status", "result.tsv", "plot.svg"])
+def test_a_job_id_the_api_refuses_is_a_4xx_not_a_500(alice, suffix):
+    answer = alice.get(f"/jobs/{'a' * 300}/{suffix}")
+    assert 400 <= answer.status_code < 500
