@@ -3,11 +3,12 @@
 import re
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chr21_web import api, pictures
 from chr21_web.genes.forms import SORTABLE, RegionForm, SearchForm
+from chr21_web.relay import relayed
 
 PAGE_SIZE = 25
 # The locus picture shows this many bp either side of the gene.
@@ -116,9 +117,7 @@ def region_download(request: HttpRequest, fmt: str) -> HttpResponse:
         answer = api.region_export(form.cleaned_data["r"], fmt)
     except api.ApiRefused as refused:
         return HttpResponse(refused.detail + "\n", status=400, content_type="text/plain")
-    response = StreamingHttpResponse(answer.iter_bytes(), content_type=answer.headers["content-type"])
-    response["Content-Disposition"] = f'attachment; filename="chr21-region.{fmt}"'
-    return response
+    return relayed(answer, f"chr21-region.{fmt}")
 
 
 _REGION = re.compile(r"^[^:]+:([\d,]+)-([\d,]+)$")

@@ -10,13 +10,13 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chr21_web import api
 from chr21_web.jobs.uploads import too_large_message
+from chr21_web.relay import relayed
 
 FORMATS = ("tsv", "bed", "json")
 PREVIEW_ROWS = 20
@@ -123,18 +123,7 @@ def _relay(
         answer.close()
         return HttpResponseRedirect(answer.headers["location"])
 
-    def chunks():
-        try:
-            yield from answer.iter_bytes()
-        finally:
-            answer.close()
-
-    response = StreamingHttpResponse(
-        chunks(), content_type=answer.headers.get("content-type", "application/octet-stream")
-    )
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return relayed(answer, filename)
 
 
 def _preview(request: HttpRequest, job_id: str) -> dict | None:
