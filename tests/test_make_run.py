@@ -8,6 +8,7 @@ import signal
 import subprocess
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.local_stack import stack_env
 from tests.support.paths import REPO
@@ -41,6 +42,16 @@ def test_serves_the_api_a_worker_and_the_frontend_and_stops_everything_on_ctrl_c
         css = re.search(r'href="(/static/chr21_web/site\.[0-9a-f]+\.css)"', home.text)
         assert css, "the stylesheet is served under its hashed name"
         assert httpx.get(f"http://127.0.0.1:{web_port}{css[1]}").status_code == 200
+        # Both frontend workers' metrics, summed by gunicorn's master on a port of its own.
+        metrics = httpx.get(f"http://127.0.0.1:{ports.web_metrics}/metrics").text
+        home_views = [
+            sample.value
+            for family in text_string_to_metric_families(metrics)
+            for sample in family.samples
+            if sample.name == "django_http_responses_total_by_status_view_method_total"
+            and sample.labels == {"method": "GET", "status": "200", "view": "home"}
+        ]
+        assert home_views == [1.0], metrics
         assert (
             httpx.get(f"http://127.0.0.1:{port}/genes/by-name/APP").json()["gene_stable_id"]
             == "ENSG00000142192"

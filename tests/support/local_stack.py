@@ -23,16 +23,18 @@ class Ports:
     web: int
     metrics: int
     worker_metrics: int
+    web_metrics: int
 
 
 def stack_env(folder: Path, **overrides: str) -> tuple[dict[str, str], Ports]:
-    ports = Ports(free_port(), free_port(), free_port(), free_port())
+    ports = Ports(*(free_port() for _ in range(5)))
     env = {
         **{k: v for k, v in os.environ.items() if k not in NOT_A_USERS},
         "API_PORT": str(ports.api),
         "WEB_PORT": str(ports.web),
         "METRICS_PORT": str(ports.metrics),
         "WORKER_METRICS_PORT": str(ports.worker_metrics),
+        "WEB_METRICS_PORT": str(ports.web_metrics),
         "DATABASE_URL": f"sqlite:///{folder}/run.sqlite3",
         "UPLOADS_LOCATION": str(folder / "uploads"),
         "RESULTS_LOCATION": str(folder / "results"),

@@ -2,12 +2,69 @@
 container both start (`gunicorn --config python:chr21_web.gunicorn_conf chr21_web.wsgi`)."""
 
 import os
+import sys
+import tempfile
+from pathlib import Path
 
-bind = f"{os.environ.get('WEB_HOST', '127.0.0.1')}:{os.environ.get('WEB_PORT', '8000')}"
+host = os.environ.get("WEB_HOST", "127.0.0.1")
+port = int(os.environ.get("WEB_PORT", "8000"))
+metrics_port = int(os.environ.get("WEB_METRICS_PORT", "9000"))
+
+bind = f"{host}:{port}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 # The API's answers bound a page's time (API_TIMEOUT_SECONDS); a request past this is killed.
 timeout = int(os.environ.get("WEB_REQUEST_TIMEOUT_SECONDS", "30"))
+# Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's
+# terminationGracePeriodSeconds from it).
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
 accesslog = "-"
+# The root filesystem is read-only in the cluster; heartbeat files go to the /tmp emptyDir.
+worker_tmp_dir = tempfile.gettempdir()
 # Gunicorn's control socket lives in $HOME: one per user, so a second server would take it,
 # and a read-only root filesystem has none.
 control_socket_disable = True
+
+# Metrics of all workers are added up from files in one folder (one per port, so two servers
+# on one machine keep apart); set before the workers import prometheus_client, emptied at
+# every start, as prometheus_client requires.
+metrics_dir = Path(
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", f"{tempfile.gettempdir()}/chr21-web-metrics-{port}")
+)
+
+
+def on_starting(server) -> None:
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    # Only prometheus_client's own files: the folder may be one the operator chose.
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+metrics_server = None
+
+
+def when_ready(server) -> None:
+    """Serve every worker's metrics from the master on WEB_METRICS_PORT (never routed by the Ingress)."""
+    global metrics_server
+    from prometheus_client import CollectorRegistry, start_http_server
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    try:
+        metrics_server, _ = start_http_server(metrics_port, addr=host, registry=registry)
+    except OSError as error:
+        server.log.error("cannot serve metrics on port %s: %s (set WEB_METRICS_PORT)", metrics_port, error)
+        sys.exit(1)
+    server.log.info("metrics on http://%s:%s/metrics", host, metrics_port)
+
+
+def post_fork(server, worker) -> None:
+    # A worker must not hold the master's metrics socket: it would keep the port bound after the master.
+    if metrics_server is not None:
+        metrics_server.socket.close()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "chr21_web.genes",
+    "django_prometheus",
 ]
 MIDDLEWARE = [
+    # First and last: a request's time and outcome as the client sees it (chr21_web/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chr21_web.middleware.ApiUnavailableMiddleware",
+    "chr21_web.metrics.BoundedLabelsAfterMiddleware",
 ]
 ROOT_URLCONF = "chr21_web.urls"
 TEMPLATES = [
