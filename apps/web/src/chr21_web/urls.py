@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from chr21_web import health
 from chr21_web.accounts import views as accounts
 from chr21_web.genes import views
 from chr21_web.jobs import views as jobs
@@ -25,7 +24,5 @@ urlpatterns = [
     re_path(
         r"^jobs/(?P<job_id>[^/]+)/result\.(?P<fmt>tsv|bed|json)$", jobs.job_download, name="job-download"
     ),
-    path("healthz", health.healthz),
-    path("readyz", health.readyz),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_prometheus",
 ]
 MIDDLEWARE = [
+    # The probes, before the host check and the HTTPS redirect (chr21_web/health.py).
+    "chr21_web.health.ProbesMiddleware",
     # First and last: a request's time and outcome as the client sees it (chr21_web/metrics.py).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -102,6 +104,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 # An upload goes to a temporary file as it arrives, and stops past MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = ["chr21_web.jobs.uploads.BoundedUploadHandler"]
+# Where those files wait (the system's temporary folder by default; in the cluster an emptyDir
+# sized for the uploads a pod takes at once).
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # Every error (a 500's traceback included) on stderr, where the pod's log collector reads it.
 LOGGING = {
