@@ -13,4 +13,6 @@ PIPELINE = {
 REQUIRED = {
     "gene-api": {"database": {"host": "db.example.internal"}, "pipeline": PIPELINE},
     "worker": {"database": {"host": "db.example.internal"}, "pipeline": PIPELINE},
+    # And the host it answers to: each environment's web.yaml sets ingress.host.
+    "web": {"database": {"host": "db.example.internal"}, "app": {"extraAllowedHosts": ["chr21.example.org"]}},
 }

@@ -12,8 +12,11 @@ metrics_port = int(os.environ.get("WEB_METRICS_PORT", "9000"))
 
 bind = f"{host}:{port}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
-# The API's answers bound a page's time (API_TIMEOUT_SECONDS); a request past this is killed.
-timeout = int(os.environ.get("WEB_REQUEST_TIMEOUT_SECONDS", "30"))
+# Threads: a page mostly waits for the API, and an upload arrives for minutes; in a thread
+# neither stops the worker's heartbeat, so `timeout` restarts only a worker that hangs.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 30
 # Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's
 # terminationGracePeriodSeconds from it).
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
