@@ -24,7 +24,7 @@ def repo(tmp_path):
     return repository_copy(tmp_path / "repo")
 
 
-@pytest.mark.parametrize("app", ["gene-api", "worker"])
+@pytest.mark.parametrize("app", ["gene-api", "web", "worker"])
 def test_promote_then_rollback_round_trips(repo, tmp_path, app):
     first = tmp_path / "first"
     assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
@@ -90,7 +90,10 @@ def test_a_second_rollback_reverts_the_promotion_before(repo):
     ("args", "says"),
     [
         (["gene-api", "--from", "hml", "--to", "prod"], "already runs tag 0.1.0: nothing to promote"),
-        (["web", "--from", "hml", "--to", "prod"], "unknown app 'web' in hml; known: gene-api, worker"),
+        (
+            ["webapp", "--from", "hml", "--to", "prod"],
+            "unknown app 'webapp' in hml; known: gene-api, web, worker",
+        ),
         (["gene-api", "--from", "hml", "--to", "staging"], "unknown environment 'staging'; known: hml, prod"),
         (["gene-api", "--from", "prod", "--to", "prod"], "--from and --to name the same environment"),
     ],
