@@ -63,3 +63,19 @@ def test_worker_image_agrees_with_its_chart_and_settings():
     assert int(environment(stage(dockerfile))["WORKER_METRICS_PORT"]) == default
     command = json.loads(instruction(dockerfile, "CMD"))
     assert command == container["command"] == ["annotator", "worker"]
+
+
+def test_web_image_agrees_with_its_chart_and_gunicorn_config():
+    dockerfile, pod = DOCKERFILES["web"], pod_of("web")
+    (container,) = pod["containers"]
+    assert_user_matches(dockerfile, pod)
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    exposed = [int(port) for port in instruction(dockerfile, "EXPOSE").split()]
+    env = environment(stage(dockerfile))
+    assert (
+        exposed == [ports["http"], ports["metrics"]] == [int(env["WEB_PORT"]), int(env["WEB_METRICS_PORT"])]
+    )
+    assert env["DJANGO_SETTINGS_MODULE"] == "chr21_web.settings.production"
+    # The static files WhiteNoise serves are the ones the build collected.
+    assert env["DJANGO_STATIC_ROOT"] == environment(stage(dockerfile, "build"))["DJANGO_STATIC_ROOT"]
+    assert json.loads(instruction(dockerfile, "CMD")) == container["command"]

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 VENV_BIN = Path(sys.executable).parent
-# What the ExternalSecret would write for every key but DATABASE_URL (a signing key is 32+ bytes).
-SECRET_VALUE = "contract-test-value-of-at-least-32-bytes"
+# What the ExternalSecret would write for every key but the database URL: one value, so the
+# frontend signs tokens with the key the API checks (a signing key is 32+ bytes, Django's 50+).
+SECRET_VALUE = "contract-test-value-of-any-secret-at-least-50-bytes-long"
 
 
 def pod_containers(obj: dict) -> list[dict]:
@@ -15,13 +16,15 @@ def pod_containers(obj: dict) -> list[dict]:
     return spec.get("initContainers", []) + spec["containers"]
 
 
-def secret_values(rendered: dict, database_url: str) -> dict[tuple[str, str], str]:
+def secret_values(
+    rendered: dict, database_url: str, database_key: str = "DATABASE_URL"
+) -> dict[tuple[str, str], str]:
     """What the ExternalSecret writes: its target Secret, with the keys of its template."""
     spec = rendered["ExternalSecret"]["spec"]
     keys = spec["target"]["template"]["data"]
-    assert "DATABASE_URL" in keys
+    assert database_key in keys
     name = spec["target"]["name"]
-    return {(name, key): database_url if key == "DATABASE_URL" else SECRET_VALUE for key in keys}
+    return {(name, key): database_url if key == database_key else SECRET_VALUE for key in keys}
 
 
 def resolve_env(container: dict, rendered: dict, secrets: dict[tuple[str, str], str]) -> dict[str, str]:

@@ -23,7 +23,6 @@ API_URL: {{ $app.apiUrl | quote }}
 API_CONNECT_TIMEOUT_SECONDS: {{ $app.apiConnectTimeoutSeconds | quote }}
 API_TIMEOUT_SECONDS: {{ $app.apiTimeoutSeconds | quote }}
 MAX_UPLOAD_BYTES: {{ $app.maxUploadBytes | int64 | quote }}
-FILE_UPLOAD_TEMP_DIR: /uploads
 {{- end -}}
 
 {{/* web.secretEnv: the three secrets, from the Secret the ExternalSecret writes; shared by the

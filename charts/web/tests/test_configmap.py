@@ -25,7 +25,6 @@ def test_values_map_to_their_variables(render):
     )["ConfigMap"]["data"]
     assert (data["WEB_HOST"], data["WEB_PORT"], data["WEB_METRICS_PORT"]) == ("0.0.0.0", "8080", "9100")
     assert (data["WEB_WORKERS"], data["WEB_THREADS"], data["API_TIMEOUT_SECONDS"]) == ("3", "6", "4")
-    assert data["FILE_UPLOAD_TEMP_DIR"] == "/uploads"
     assert data["MAX_UPLOAD_BYTES"] == "2147483648"  # not 2.147483648e+09
 
 

@@ -15,7 +15,7 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 # Threads: a page mostly waits for the API, and an upload arrives for minutes; in a thread
 # neither stops the worker's heartbeat, so `timeout` restarts only a worker that hangs.
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30
 # Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's
 # terminationGracePeriodSeconds from it).
