@@ -8,3 +8,5 @@ API_URL = "http://api.test"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The suite runs on SQLite, and again on PostgreSQL (tests/test_on_postgresql.py sets this).
+DATABASES = {"default": env.db("WEB_TEST_DATABASE_URL", default="sqlite:///.local/web-test.sqlite3")}  # noqa: F405
