@@ -16,8 +16,6 @@ Cache-Control and security headers on; wrk sends no If-None-Match, so every answ
 
 import argparse
 import os
-import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -25,11 +23,11 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, make_url, text
+from wrk import Result, require_wrk, wrk  # scripts/bench/wrk.py, beside this script
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -49,13 +47,6 @@ TARGETS = [
 ]
 
 
-@dataclass
-class Result:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-
-
 def say(message: str) -> None:
     print(f"bench: {message}", flush=True)
 
@@ -64,38 +55,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def wrk(url: str, connections: int, seconds: int) -> Result:
-    out = subprocess.run(
-        [
-            "wrk",
-            "--threads",
-            "2",
-            "--connections",
-            str(connections),
-            "--duration",
-            f"{seconds}s",
-            "--latency",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        sys.exit(f"bench: {url} answered {non_2xx[1]} non-2xx responses")
-    return Result(
-        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        p50_ms=milliseconds(re.search(r"\s50%\s+(\S+)", out)[1]),
-        p99_ms=milliseconds(re.search(r"\s99%\s+(\S+)", out)[1]),
-    )
 
 
 def prepare(backend: str, workdir: Path) -> tuple[str, callable]:
@@ -206,8 +165,7 @@ def main() -> int:
         "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("bench: wrk is not installed (Debian: apt-get install wrk)")
+    require_wrk()
     missed = []
     for backend in args.backends:
         missed += report(backend, bench_backend(backend, args), args.connections)

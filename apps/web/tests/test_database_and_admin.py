@@ -10,7 +10,9 @@ from django.db import connection
 
 @pytest.mark.django_db
 def test_the_tables_are_on_the_database_the_settings_name():
-    expected = "postgresql" if os.environ.get("WEB_TEST_DATABASE_URL", "").startswith("postgres") else "sqlite"
+    expected = (
+        "postgresql" if os.environ.get("WEB_TEST_DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
     assert connection.vendor == expected
     assert {"auth_user", "django_session"} <= set(connection.introspection.table_names())
 

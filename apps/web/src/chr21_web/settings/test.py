@@ -4,6 +4,8 @@ from chr21_web.settings.base import *  # noqa: F403 -- a settings module extends
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_URL = "http://api.test"
+# Each test sees the API it set up, not a page an earlier test left (test_caching.py turns it on).
+PAGE_CACHE_SECONDS = 0
 # Static files straight from the package (no collectstatic before the tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
