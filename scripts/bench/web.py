@@ -24,6 +24,7 @@ PAGE_CACHE_SECONDS=0 measures every page made afresh, three API calls for a gene
 
 import argparse
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -55,7 +56,7 @@ def signed_up_with_a_job(web: str) -> tuple[str, str]:
     with httpx.Client(base_url=web, follow_redirects=False, timeout=60) as browser:
         form = browser.get("/accounts/signup/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
-        password = "bench-password-of-some-length"
+        password = secrets.token_urlsafe(16)  # a throwaway user of a throwaway stack
         signed = browser.post(
             "/accounts/signup/",
             data={
