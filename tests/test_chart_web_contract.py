@@ -19,7 +19,6 @@ import sys
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, inspect, make_url
 
 from tests.support.chart_values import REQUIRED, merged
@@ -27,6 +26,7 @@ from tests.support.contract import VENV_BIN, mounted_at, pod_containers, resolve
 from tests.support.databases import ThrowawayDatabases
 from tests.support.dockerfiles import DOCKERFILES, environment, stage
 from tests.support.helm import render_chart
+from tests.support.metrics import sample_values
 from tests.support.servers import free_port, running
 
 HOST = "chr21.example.org"
@@ -160,13 +160,7 @@ def test_the_deployment_serves_probes_pages_static_files_and_metrics(
         assert httpx.get(f"{base}/", headers={"Host": HOST}).status_code == 301
         # What the ServiceMonitor scrapes: the "metrics" port, path /metrics; not the pages' port.
         metrics = httpx.get(f"http://127.0.0.1:{ports['metrics']}/metrics").text
-        homes = [
-            s.value
-            for family in text_string_to_metric_families(metrics)
-            for s in family.samples
-            if s.name == "django_http_responses_total_by_status_view_method_total"
-            and s.labels.get("view") == "home"
-        ]
+        homes = sample_values(metrics, "django_http_responses_total_by_status_view_method_total", view="home")
         assert homes, metrics
         assert httpx.get(f"{base}/metrics", headers=alb).status_code == 404
         server.send_signal(signal.SIGTERM)

@@ -8,9 +8,9 @@ import signal
 import subprocess
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.local_stack import stack_env
+from tests.support.metrics import sample_values
 from tests.support.paths import REPO
 from tests.support.servers import wait_until_ok
 
@@ -44,13 +44,13 @@ def test_serves_the_api_a_worker_and_the_frontend_and_stops_everything_on_ctrl_c
         assert httpx.get(f"http://127.0.0.1:{web_port}{css[1]}").status_code == 200
         # Both frontend workers' metrics, summed by gunicorn's master on a port of its own.
         metrics = httpx.get(f"http://127.0.0.1:{ports.web_metrics}/metrics").text
-        home_views = [
-            sample.value
-            for family in text_string_to_metric_families(metrics)
-            for sample in family.samples
-            if sample.name == "django_http_responses_total_by_status_view_method_total"
-            and sample.labels == {"method": "GET", "status": "200", "view": "home"}
-        ]
+        home_views = sample_values(
+            metrics,
+            "django_http_responses_total_by_status_view_method_total",
+            method="GET",
+            status="200",
+            view="home",
+        )
         assert home_views == [1.0], metrics
         assert (
             httpx.get(f"http://127.0.0.1:{port}/genes/by-name/APP").json()["gene_stable_id"]

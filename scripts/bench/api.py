@@ -27,7 +27,13 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, make_url, text
-from wrk import Result, require_wrk, wrk  # scripts/bench/wrk.py, beside this script
+from wrk import (
+    Result,
+    add_load_options,
+    ratio_report,
+    require_wrk,
+    wrk,
+)  # scripts/bench/wrk.py, beside this script
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -132,35 +138,13 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Result]:
 
 
 def report(backend: str, results: dict[str, Result], connections: int) -> list[str]:
-    ceiling = results[CEILING]
     print(f"\n{backend}, {connections} connections (medians of the rounds)")
-    print(
-        f"  {'endpoint':<22} {'req/s':>8} {'x ceiling':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99 x ceiling':>13}"
-    )
-    for name, result in results.items():
-        print(
-            f"  {name:<22} {result.rps:8.0f} {result.rps / ceiling.rps:9.2f} {result.p50_ms:8.1f} "
-            f"{result.p99_ms:8.1f} {result.p99_ms / ceiling.p99_ms:13.2f}"
-        )
-    missed = []
-    for name, measure, bound in TARGETS:
-        if measure == "throughput":
-            ratio, ok = results[name].rps / ceiling.rps, results[name].rps / ceiling.rps >= bound
-            wanted = f">= {bound}"
-        else:
-            ratio, ok = results[name].p99_ms / ceiling.p99_ms, results[name].p99_ms / ceiling.p99_ms <= bound
-            wanted = f"<= {bound}"
-        print(f"  target {name} {measure}: {ratio:.2f} (wanted {wanted}) {'met' if ok else 'MISSED'}")
-        if not ok:
-            missed.append(f"{backend}: {name} {measure}")
-    return missed
+    return [f"{backend}: {missed}" for missed in ratio_report(results, CEILING, TARGETS, "x ceiling")]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
-    parser.add_argument("--rounds", type=int, default=3)
+    add_load_options(parser)
     parser.add_argument(
         "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )

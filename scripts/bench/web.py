@@ -31,7 +31,13 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from wrk import Result, require_wrk, wrk  # scripts/bench/wrk.py, beside this script
+from wrk import (
+    Result,
+    add_load_options,
+    ratio_report,
+    require_wrk,
+    wrk,
+)  # scripts/bench/wrk.py, beside this script
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tests.support: the local stack as the tests start it
@@ -113,33 +119,13 @@ def bench(args: argparse.Namespace) -> dict[str, Result]:
 
 
 def report(results: dict[str, Result], connections: int) -> list[str]:
-    reference = results[REFERENCE]
     print(f"\n{connections} connections (medians of the rounds)")
-    print(f"  {'target':<26} {'req/s':>8} {'x API':>7} {'p50 ms':>8} {'p99 ms':>8} {'p99 x API':>10}")
-    for name, r in results.items():
-        print(
-            f"  {name:<26} {r.rps:8.0f} {r.rps / reference.rps:7.2f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} "
-            f"{r.p99_ms / reference.p99_ms:10.2f}"
-        )
-    missed = []
-    for name, measure, bound in TARGETS:
-        if measure == "throughput":
-            ratio = results[name].rps / reference.rps
-            ok, wanted = ratio >= bound, f">= {bound}"
-        else:
-            ratio = results[name].p99_ms / reference.p99_ms
-            ok, wanted = ratio <= bound, f"<= {bound}"
-        print(f"  target {name} {measure}: {ratio:.2f} (wanted {wanted}) {'met' if ok else 'MISSED'}")
-        if not ok:
-            missed.append(f"{name} {measure}")
-    return missed
+    return ratio_report(results, REFERENCE, TARGETS, "x API")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
-    parser.add_argument("--rounds", type=int, default=3)
+    add_load_options(parser)
     parser.add_argument(
         "--set",
         action="append",

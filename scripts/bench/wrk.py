@@ -39,3 +39,36 @@ def wrk(url: str, connections: int, seconds: int, headers: dict[str, str] | None
         p50_ms=milliseconds(re.search(r"\s50%\s+(\S+)", out)[1]),
         p99_ms=milliseconds(re.search(r"\s99%\s+(\S+)", out)[1]),
     )
+
+
+def ratio_report(
+    results: dict[str, Result], reference: str, targets: list[tuple[str, str, float]], label: str
+) -> list[str]:
+    """Prints each result and its ratios to `reference` (throughput, p99), then each target
+    (name, "throughput" or "p99", bound) met or MISSED; the missed ones."""
+    base = results[reference]
+    print(f"  {'target':<26} {'req/s':>8} {label:>11} {'p50 ms':>8} {'p99 ms':>8} {'p99 ' + label:>15}")
+    for name, r in results.items():
+        print(
+            f"  {name:<26} {r.rps:8.0f} {r.rps / base.rps:11.2f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} "
+            f"{r.p99_ms / base.p99_ms:15.2f}"
+        )
+    missed = []
+    for name, measure, bound in targets:
+        if measure == "throughput":
+            ratio = results[name].rps / base.rps
+            ok, wanted = ratio >= bound, f">= {bound}"
+        else:
+            ratio = results[name].p99_ms / base.p99_ms
+            ok, wanted = ratio <= bound, f"<= {bound}"
+        print(f"  target {name} {measure}: {ratio:.2f} (wanted {wanted}) {'met' if ok else 'MISSED'}")
+        if not ok:
+            missed.append(f"{name} {measure}")
+    return missed
+
+
+def add_load_options(parser) -> None:
+    """The options every load benchmark takes: connections, the length of a run, rounds."""
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
