@@ -2,6 +2,7 @@
 jobs API and the worker's runner; what another user, an empty, binary or oversized file get."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from chr21_web import tokens
@@ -146,3 +147,24 @@ def test_without_a_signing_key_the_jobs_pages_say_so_with_a_503(alice, settings)
 def test_a_job_id_the_api_refuses_is_a_4xx_not_a_500(alice, suffix):
     answer = alice.get(f"/jobs/{'a' * 300}/{suffix}")
     assert 400 <= answer.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("what", "change"),
+    [
+        ("forged", {"TOKEN_SIGNING_KEY": "a-key-the-api-does-not-know-of-32-bytes-or-more"}),
+        ("expired", {"lifetime": timedelta(minutes=-1)}),
+    ],
+)
+def test_a_token_the_api_refuses_is_a_503_that_says_so(alice, settings, monkeypatch, caplog, what, change):
+    # The token is the frontend's own: a refusal means its key or clock differs from the API's.
+    if "TOKEN_SIGNING_KEY" in change:
+        settings.TOKEN_SIGNING_KEY = change["TOKEN_SIGNING_KEY"]
+    else:
+        monkeypatch.setattr(tokens, "LIFETIME", change["lifetime"])
+    for path in ("/jobs/", "/jobs/statuses"):
+        answer = alice.get(path)
+        assert answer.status_code == 503, what
+    assert "did not accept the credentials of this site" in alice.get("/jobs/").content.decode()
+    assert "refused a token the frontend minted" in caplog.text
+    assert upload(alice).status_code == 503

@@ -9,12 +9,15 @@ waits), answers as dicts, and two kinds of failure the pages show differently:
 
 import csv
 import io
+import logging
 from urllib.parse import quote
 
 import httpx
 from django.conf import settings
 
 from chr21_web import tokens
+
+log = logging.getLogger(__name__)
 
 _client: httpx.Client | None = None
 
@@ -82,6 +85,12 @@ def call(
     if answer.status_code >= 500:
         answer.close()
         raise ApiUnavailable(f"the gene API answered {answer.status_code}")
+    if answer.status_code == 401 and user:
+        # The token is the frontend's own: refused, it says the two keys (or clocks) differ,
+        # which the user cannot mend. The operators are told; the user gets a 503, not a 401.
+        answer.close()
+        log.error("the jobs API refused a token the frontend minted: %s", _detail(answer))
+        raise ApiUnavailable("the jobs service did not accept the credentials of this site")
     if answer.status_code >= 400 and answer.status_code != 404:
         if stream:
             answer.read()
