@@ -30,3 +30,11 @@ def crd_schemas_dir() -> Path:
             "datreeio/CRDs-catalog (layout {group}/{kind}_{version}.json)"
         )
     return folder
+
+
+def terraform_modules_dir() -> Path:
+    """The pinned modules' interfaces: $TERRAFORM_MODULES_DIR, else ../shared/terraform-modules."""
+    folder = Path(os.environ.get("TERRAFORM_MODULES_DIR") or REPO.parent / "shared" / "terraform-modules")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"module interfaces not found at {folder}: set TERRAFORM_MODULES_DIR")
+    return folder

@@ -1,0 +1,22 @@
+# Karpenter's controller role (Pod Identity, the kube-system/karpenter service account the
+# karpenter add-on installs), the node role and instance profile its nodes run as, and the
+# SQS queue of spot interruptions and rebalances; the cluster secret hands their names to the
+# add-on (karpenter_iam_role_arn, karpenter_node_role, karpenter_interruption_queue).
+module "karpenter" {
+  source  = "terraform-aws-modules/eks/aws//modules/karpenter"
+  version = "21.19.0"
+
+  cluster_name = module.eks.cluster_name
+  namespace    = "kube-system"
+
+  iam_role_name                 = "${local.name}-karpenter"
+  iam_role_use_name_prefix      = false
+  node_iam_role_name            = "${local.name}-karpenter-node"
+  node_iam_role_use_name_prefix = false
+  queue_name                    = "${local.name}-karpenter"
+
+  create_pod_identity_association = true
+  node_iam_role_additional_policies = {
+    AmazonSSMManagedInstanceCore = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+  }
+}

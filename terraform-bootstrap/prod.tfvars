@@ -1,0 +1,10 @@
+# prod: three zones, a NAT gateway in each, the EKS API on the private endpoint only.
+environment                    = "prod"
+region                         = "eu-west-1"
+availability_zones             = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+vpc_cidr                       = "10.20.0.0/16"
+single_nat_gateway             = false
+kubernetes_version             = "1.33"
+cluster_endpoint_public_access = false
+system_node_instance_types     = ["m6i.large"]
+system_node_count              = 3

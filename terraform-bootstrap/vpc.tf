@@ -1,0 +1,32 @@
+# Per availability zone: a public /24 (the ALB, NAT gateways), a private /20 (nodes, pods,
+# Batch jobs) and a database /24 (Aurora). The subnet tags are what the AWS Load Balancer
+# Controller (role/elb, role/internal-elb) and Karpenter (karpenter.sh/discovery) look for.
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "6.6.0"
+
+  name = local.name
+  cidr = var.vpc_cidr
+  azs  = var.availability_zones
+
+  public_subnets   = [for i, zone in var.availability_zones : cidrsubnet(var.vpc_cidr, 8, i)]
+  private_subnets  = [for i, zone in var.availability_zones : cidrsubnet(var.vpc_cidr, 4, i + 1)]
+  database_subnets = [for i, zone in var.availability_zones : cidrsubnet(var.vpc_cidr, 8, 100 + i)]
+
+  enable_nat_gateway     = true
+  single_nat_gateway     = var.single_nat_gateway
+  one_nat_gateway_per_az = !var.single_nat_gateway
+  enable_dns_hostnames   = true
+  enable_dns_support     = true
+
+  create_database_subnet_group       = true
+  create_database_subnet_route_table = true
+
+  public_subnet_tags = {
+    "kubernetes.io/role/elb" = "1"
+  }
+  private_subnet_tags = {
+    "kubernetes.io/role/internal-elb" = "1"
+    "karpenter.sh/discovery"          = local.name
+  }
+}

@@ -1,0 +1,118 @@
+"""terraform-bootstrap read offline: its HCL parsed by python-hcl2, and the interfaces of the
+public modules it calls at their pinned releases (../shared/terraform-modules, or
+$TERRAFORM_MODULES_DIR: variables, outputs and version constraints per module folder)."""
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import hcl2
+
+from tests.support.paths import REPO, terraform_modules_dir
+
+BOOTSTRAP = REPO / "terraform-bootstrap"
+# Arguments of a module block that are Terraform's, not the module's variables.
+META_ARGUMENTS = {"source", "version", "for_each", "count", "providers", "depends_on"}
+# What python-hcl2 adds beside the HCL: block markers and comments.
+PARSER_KEYS = {"__is_block__", "__comments__"}
+
+
+def unquoted(value):
+    """python-hcl2 keeps a string's quotes ("\"6.6.0\""); a key or value without them."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def without_parser_keys(value):
+    if isinstance(value, dict):
+        return {k: without_parser_keys(v) for k, v in value.items() if k not in PARSER_KEYS}
+    if isinstance(value, list):
+        return [without_parser_keys(v) for v in value]
+    return value
+
+
+@cache
+def parsed(path: Path) -> dict:
+    """A .tf or .tfvars file as python-hcl2 reads it, without its markers and comments."""
+    with path.open() as handle:
+        return without_parser_keys(hcl2.load(handle))
+
+
+def tf_files() -> list[Path]:
+    return sorted(BOOTSTRAP.glob("*.tf"))
+
+
+def blocks(kind: str) -> dict[str, dict]:
+    """Every block of a kind (module, variable, output) by its name, across the .tf files."""
+    found = {}
+    for path in tf_files():
+        for block in parsed(path).get(kind, []):
+            for name, body in block.items():
+                found[unquoted(name)] = body
+    return found
+
+
+def resources(kind: str) -> dict[str, dict]:
+    """Every resource of a type (aws_kms_key, ...) by its name."""
+    found = {}
+    for path in tf_files():
+        for block in parsed(path).get("resource", []):
+            for name, body in block.get(f'"{kind}"', {}).items():
+                found[unquoted(name)] = body
+    return found
+
+
+def locals_() -> dict:
+    values = {}
+    for path in tf_files():
+        for block in parsed(path).get("locals", []):
+            values.update(block)
+    return values
+
+
+def tfvars(environment: str) -> dict:
+    return parsed(BOOTSTRAP / f"{environment}.tfvars")
+
+
+@dataclass(frozen=True)
+class ModuleInterface:
+    registry: str
+    version: str
+    folder: str  # "" for the root module, "modules/<name>" for a submodule
+    variables: dict
+    outputs: dict
+    required_versions: dict
+
+
+@cache
+def interfaces() -> dict[str, ModuleInterface]:
+    """Every module folder of every pinned module, by its registry source
+    (terraform-aws-modules/eks/aws, terraform-aws-modules/eks/aws//modules/karpenter)."""
+    found = {}
+    for path in sorted(terraform_modules_dir().glob("*.json")):
+        module = json.loads(path.read_text())
+        for folder, facts in module["modules"].items():
+            source = module["registry"] + (f"//{folder}" if folder else "")
+            found[source] = ModuleInterface(
+                module["registry"],
+                module["version"],
+                folder,
+                facts["variables"],
+                facts["outputs"],
+                facts.get("required_versions", {}),
+            )
+    return found
+
+
+def module_outputs_read() -> set[tuple[str, str]]:
+    """(module name, output) of every module.<name>[...].<output> the .tf files read."""
+    text = "\n".join(path.read_text() for path in tf_files())
+    pattern = r"\bmodule\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.([A-Za-z0-9_]+)"
+    found = set(re.findall(pattern, text))
+    # A for expression over a module's instances: `for name, repository in module.ecr : ... repository.x`.
+    for variable, module in re.findall(r"for\s+\w+\s*,\s*(\w+)\s+in\s+module\.([A-Za-z0-9_-]+)", text):
+        found |= {(module, output) for output in re.findall(rf"\b{variable}\.([A-Za-z0-9_]+)", text)}
+    return found
