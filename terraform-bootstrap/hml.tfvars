@@ -10,3 +10,6 @@ cluster_endpoint_public_access       = true
 cluster_endpoint_public_access_cidrs = ["203.0.113.0/24"]
 system_node_instance_types           = ["t3.large"]
 system_node_count                    = 2
+aurora_instance_class                = "db.t4g.medium"
+aurora_instance_count                = 1
+aurora_backup_retention_days         = 7

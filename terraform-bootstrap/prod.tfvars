@@ -8,3 +8,6 @@ kubernetes_version             = "1.33"
 cluster_endpoint_public_access = false
 system_node_instance_types     = ["m6i.large"]
 system_node_count              = 3
+aurora_instance_class          = "db.r6g.large"
+aurora_instance_count          = 2
+aurora_backup_retention_days   = 14

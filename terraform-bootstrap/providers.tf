@@ -18,3 +18,32 @@ locals {
     "managed-by"                = "terraform-bootstrap"
   }
 }
+
+# helm and kubernetes reach the cluster this configuration creates, as the caller's AWS
+# identity (the cluster creator is its admin: eks.tf).
+locals {
+  cluster_auth = {
+    host                   = module.eks.cluster_endpoint
+    cluster_ca_certificate = base64decode(module.eks.cluster_certificate_authority_data)
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = "aws"
+      args        = ["eks", "get-token", "--cluster-name", module.eks.cluster_name, "--region", var.region]
+    }
+  }
+}
+
+provider "helm" {
+  kubernetes = local.cluster_auth
+}
+
+provider "kubernetes" {
+  host                   = local.cluster_auth.host
+  cluster_ca_certificate = local.cluster_auth.cluster_ca_certificate
+
+  exec {
+    api_version = local.cluster_auth.exec.api_version
+    command     = local.cluster_auth.exec.command
+    args        = local.cluster_auth.exec.args
+  }
+}

@@ -80,3 +80,68 @@ variable "image_count_kept" {
   description = "Images kept per ECR repository; older ones expire (a rollback reaches back this far)."
   default     = 100
 }
+
+variable "job_visibility_timeout_seconds" {
+  type        = number
+  description = "SQS visibility timeout of the jobs queue: longer than a job may run (the worker chart's app.timeLimitSeconds, plus 60 s)."
+  default     = 3660
+}
+
+variable "apps_namespace" {
+  type        = string
+  description = "Namespace of the platform's apps: environments/<environment>/env.yaml's namespace, where the apps' service accounts are."
+  default     = "chr21"
+}
+
+variable "aurora_engine_version" {
+  type        = string
+  description = "Aurora PostgreSQL engine version."
+  default     = "16.6"
+}
+
+variable "aurora_instance_class" {
+  type        = string
+  description = "Instance class of Aurora's instances."
+}
+
+variable "aurora_instance_count" {
+  type        = number
+  description = "Aurora instances: 1 in hml; 2 in prod (a writer and a reader in another zone, which takes over on failure)."
+
+  validation {
+    condition     = var.aurora_instance_count >= 1 && var.aurora_instance_count <= 15
+    error_message = "aurora_instance_count is between 1 and 15."
+  }
+}
+
+variable "aurora_backup_retention_days" {
+  type        = number
+  description = "Days of Aurora's continuous backups (point-in-time restore); AWS Backup keeps its daily copies five times as long."
+}
+
+variable "database_users" {
+  type        = list(string)
+  description = "The apps with database credentials of their own, at chr21/<environment>/<app>/database in Secrets Manager (the charts' externalSecret.databaseCredentialsKey)."
+  default     = ["gene-api", "web", "worker"]
+}
+
+variable "platform_repo_url" {
+  type        = string
+  description = "This repository's URL, which Argo CD syncs from (the cluster secret's platform_repo_url)."
+  default     = "https://github.com/chr21-platform/chr21-platform.git"
+}
+
+variable "platform_repo_revision" {
+  type        = string
+  description = "The branch or tag of this repository Argo CD follows (the cluster secret's platform_repo_revision)."
+  default     = "main"
+}
+
+variable "addons" {
+  type        = list(string)
+  description = "The add-ons this cluster runs: each becomes the cluster secret's label enable_<addon> = \"true\", which the addons ApplicationSet selects on."
+  default = [
+    "aws_load_balancer_controller", "karpenter", "kube_prometheus_stack", "external_secrets",
+    "keda", "metrics_server", "platform", "argo_cd",
+  ]
+}

@@ -1,7 +1,7 @@
 # Terraform and provider pins. The modules' own constraints (../shared/terraform-modules,
 # checked by tests/terraform/test_module_calls.py) need AWS provider 6.42 or later (s3-bucket 5.15.4).
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.11.1"
 
   required_providers {
     aws = {
@@ -15,6 +15,11 @@ terraform {
     kubernetes = {
       source  = "hashicorp/kubernetes"
       version = "~> 2.38"
+    }
+    # The databases' passwords (aurora.tf).
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
     }
     # The eks module's own (OIDC thumbprint, waits).
     tls = {

@@ -1,0 +1,104 @@
+# IAM roles for service accounts (IRSA), least privilege, each trusting exactly one service
+# account: the apps' (in var.apps_namespace, named as their charts name them: the release)
+# and the add-ons' that call AWS. Karpenter's is in karpenter.tf (Pod Identity). The cluster
+# secret hands each role's ARN to the ApplicationSets (<name>_iam_role_arn).
+locals {
+  state_machine_arn = "arn:aws:states:${var.region}:${local.account_id}:stateMachine:${local.name}-annotate"
+  bucket_arns       = { for name, bucket in module.buckets : name => bucket.s3_bucket_arn }
+
+  irsa_roles = {
+    gene-api = {
+      namespace       = var.apps_namespace
+      service_account = "gene-api"
+      permissions = {
+        # Uploads in, results out (read, and presigned for the browser), a job started.
+        Uploads = {
+          actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+          resources = ["${local.bucket_arns["uploads"]}/*"]
+        }
+        Results = {
+          actions   = ["s3:GetObject", "s3:ListBucket"]
+          resources = [local.bucket_arns["results"], "${local.bucket_arns["results"]}/*"]
+        }
+        Jobs = {
+          actions   = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+          resources = [aws_sqs_queue.jobs.arn]
+        }
+        StartJob = {
+          actions   = ["states:StartExecution"]
+          resources = [local.state_machine_arn]
+        }
+        DataKey = {
+          actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+          resources = [aws_kms_key.data.arn]
+        }
+      }
+    }
+    worker = {
+      namespace       = var.apps_namespace
+      service_account = "worker"
+      permissions = {
+        Uploads = {
+          actions   = ["s3:GetObject"]
+          resources = ["${local.bucket_arns["uploads"]}/*"]
+        }
+        Results = {
+          actions   = ["s3:PutObject", "s3:GetObject"]
+          resources = ["${local.bucket_arns["results"]}/*"]
+        }
+        Jobs = {
+          actions = [
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+            "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+          ]
+          resources = [aws_sqs_queue.jobs.arn]
+        }
+        DataKey = {
+          actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+          resources = [aws_kms_key.data.arn]
+        }
+      }
+    }
+    # The frontend calls no AWS service: its secrets come through External Secrets.
+    web = {
+      namespace       = var.apps_namespace
+      service_account = "web"
+      permissions     = {}
+    }
+    aws-load-balancer-controller = {
+      namespace       = "kube-system"
+      service_account = "aws-load-balancer-controller"
+      permissions     = {}
+    }
+    external-secrets = {
+      namespace       = "external-secrets"
+      service_account = "external-secrets"
+      permissions     = {}
+    }
+  }
+}
+
+module "irsa" {
+  source   = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
+  version  = "6.5.0"
+  for_each = local.irsa_roles
+
+  name            = "${local.name}-${each.key}"
+  use_name_prefix = false
+
+  oidc_providers = {
+    this = {
+      provider_arn               = module.eks.oidc_provider_arn
+      namespace_service_accounts = ["${each.value.namespace}:${each.value.service_account}"]
+    }
+  }
+
+  create_policy = length(each.value.permissions) > 0
+  permissions   = each.value.permissions
+
+  attach_load_balancer_controller_policy = each.key == "aws-load-balancer-controller"
+  # External Secrets reads the platform's secrets only (chr21/<environment>/...).
+  attach_external_secrets_policy        = each.key == "external-secrets"
+  external_secrets_secrets_manager_arns = ["arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:chr21/${var.environment}/*"]
+  external_secrets_kms_key_arns         = [aws_kms_key.data.arn]
+}

@@ -1,0 +1,144 @@
+"""The hand-off from terraform-bootstrap to Argo CD, both ways: the cluster secret Terraform
+writes carries exactly the labels and annotations of its offline stand-ins
+(argocd/cluster-secrets/<env>.yaml), which are exactly what the ApplicationSets read; every
+IAM role a rendered ServiceAccount names is one Terraform makes, trusting that service account;
+the database secrets are at the keys the charts' ExternalSecrets read; Argo CD's first install
+is the chart and values file the argo-cd Application syncs, and the root Application is
+argocd/bootstrap/root-app.yaml."""
+
+import re
+
+import pytest
+import yaml
+
+from tests.support.gitops import applicationsets, environments
+from tests.support.helm import render_chart
+from tests.support.paths import REPO
+from tests.support.terraform import BOOTSTRAP, blocks, interfaces, locals_, tfvars, unquoted
+
+ENVIRONMENTS = environments(REPO)
+VARIABLES = blocks("variable")
+TEMPLATE_READS = re.compile(r"(?:metadata\.|\$)(labels|annotations)\.(\w+)")
+
+
+def plain(value):
+    """A parsed HCL value without python-hcl2's quotes, in lists and maps too."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {unquoted(k): plain(v) for k, v in value.items()}
+    return unquoted(value)
+
+
+def variable(environment: str, name: str):
+    """A variable's value in an environment: its tfvars, else its default."""
+    return plain(tfvars(environment).get(name, VARIABLES[name].get("default")))
+
+
+def stand_in(environment: str) -> dict:
+    return yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text())
+
+
+def written_by_terraform(environment: str) -> set[tuple[str, str]]:
+    values = locals_()
+    labels = {unquoted(key) for key in values["cluster_secret_base_labels"]}
+    labels |= {f"enable_{unquoted(addon)}" for addon in variable(environment, "addons")}
+    annotations = {unquoted(key) for key in values["cluster_secret_annotations"]}
+    return {("label", key) for key in labels} | {("annotation", key) for key in annotations}
+
+
+def read_by_applicationsets() -> set[tuple[str, str]]:
+    appsets = {a["metadata"]["name"]: a for a in applicationsets(REPO)}
+    text = yaml.safe_dump(list(appsets.values()))
+    read = {(kind.removesuffix("s"), key) for kind, key in TEMPLATE_READS.findall(text)}
+    read |= {("annotation", key) for key in re.findall(r"\$annotations\.(\w+)", text)}
+    apps = appsets["apps"]["spec"]["generators"][0]["matrix"]["generators"][1]["list"]["elements"]
+    read |= {("annotation", f"{e['app'].replace('-', '_')}_iam_role_arn") for e in apps}
+    addons = appsets["addons"]["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
+    read |= {("label", e["label"]) for e in addons}
+    # Argo CD's own: what makes a Secret a cluster.
+    return read | {("label", "argocd.argoproj.io/secret-type")}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_terraform_writes_exactly_the_keys_of_the_stand_in(environment):
+    metadata = stand_in(environment)["metadata"]
+    stand_in_keys = {("label", k) for k in metadata["labels"]} | {
+        ("annotation", k) for k in metadata["annotations"]
+    }
+    assert written_by_terraform(environment) == stand_in_keys
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_everything_written_is_read_and_everything_read_is_written(environment):
+    written, read = written_by_terraform(environment), read_by_applicationsets()
+    assert read <= written, f"read but never written: {sorted(read - written)}"
+    assert written <= read, f"written but read by nothing: {sorted(written - read)}"
+
+
+def irsa_role(role_name: str, environment: str) -> tuple[str, str]:
+    """(namespace, service account) the Terraform role of that name trusts."""
+    prefix = f"chr21-{environment}-"
+    assert role_name.startswith(prefix), role_name
+    key = role_name.removeprefix(prefix)
+    roles = locals_()["irsa_roles"]
+    if key in roles:
+        role = roles[key]
+        return unquoted(role["namespace"]).replace(
+            "${var.apps_namespace}", variable(environment, "apps_namespace")
+        ), unquoted(role["service_account"])
+    karpenter = blocks("module")["karpenter"]
+    assert unquoted(karpenter["iam_role_name"]) == "${local.name}-karpenter", (
+        f"no role {role_name} in Terraform"
+    )
+    default_account = interfaces()[unquoted(karpenter["source"])].variables["service_account"]["default"]
+    return unquoted(karpenter["namespace"]), unquoted(karpenter.get("service_account", default_account))
+
+
+def test_every_role_a_service_account_names_exists_and_trusts_that_service_account(rendered):
+    applications = rendered.applications()
+    annotated = 0
+    for name, application in applications.items():
+        for obj in rendered.objects(name):
+            if obj["kind"] != "ServiceAccount":
+                continue
+            arn = (obj["metadata"].get("annotations") or {}).get("eks.amazonaws.com/role-arn")
+            if not arn:
+                continue
+            namespace = obj["metadata"].get("namespace") or application["spec"]["destination"]["namespace"]
+            trusted = irsa_role(arn.rsplit("/", 1)[-1], rendered.env)
+            assert trusted == (namespace, obj["metadata"]["name"]), f"{name}: {arn}"
+            annotated += 1
+    assert annotated >= 6  # gene-api, worker, web, the load balancer controller, External Secrets, Karpenter
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_database_secrets_are_where_the_charts_read_them(environment):
+    made = {f"chr21/{environment}/{user}/database" for user in variable(environment, "database_users")}
+    assert (
+        'name       = "chr21/${var.environment}/${each.key}/database"'
+        in (BOOTSTRAP / "aurora.tf").read_text()
+    )
+    read = set()
+    for path in sorted((REPO / "environments" / environment / "apps").glob("*.yaml")):
+        key = (yaml.safe_load(path.read_text()) or {}).get("externalSecret", {}).get("databaseCredentialsKey")
+        if key:
+            read.add(key)
+    assert read == made
+
+
+def test_argo_cds_first_install_is_the_chart_and_values_of_its_own_application():
+    text = (BOOTSTRAP / "argocd.tf").read_text()
+    assert 'file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml")' in text
+    assert 'if addon.addon == "argo-cd"' in text
+    addons = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "addons")
+    elements = addons["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
+    assert [e["version"] for e in elements if e["addon"] == "argo-cd"] == ["10.1.1"]
+
+
+def test_the_root_application_is_the_one_in_git():
+    root = yaml.safe_load((REPO / "argocd" / "bootstrap" / "root-app.yaml").read_text())
+    objects = render_chart(
+        chart=BOOTSTRAP / "charts" / "resources", release="root", values={"resources": [root]}
+    )
+    assert objects == [root]
