@@ -1,9 +1,10 @@
-"""Catalogue pages are kept whole for PAGE_CACHE_SECONDS (chr21_web/caching.py): the next
-visitor with the same cookies gets them without a call to the API; a signed-in user never gets
-a page made for someone else; failures are not kept."""
+"""Catalogue pages are kept whole for PAGE_CACHE_SECONDS for visitors without cookies
+(chr21_web/caching.py): the next such visitor gets them without a call to the API; a signed-in
+user never gets a page made for someone else; failures are not kept; other pages never are."""
 
 import httpx
 import pytest
+from chr21_web.caching import CataloguePageCacheMiddleware
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
@@ -39,18 +40,25 @@ class CountingApi:
         self.client = httpx.Client(base_url="http://api.test", transport=httpx.MockTransport(forward))
 
 
-@pytest.mark.usefixtures("page_cache")
-def test_a_second_visitor_gets_the_page_without_asking_the_api(client, with_api, with_client):
+@pytest.fixture
+def counting_api(with_api, with_client) -> CountingApi:
     api = CountingApi(with_api)
     with_client(api.client)
-    first = client.get(APP)
-    calls = api.calls
+    return api
+
+
+@pytest.mark.usefixtures("page_cache")
+@pytest.mark.parametrize("path", [APP, "/genes/?q=amyloid", "/region/?r=21:25880535-26171128", "/"])
+def test_a_second_visitor_gets_the_page_without_asking_the_api(client, counting_api, path):
+    first = client.get(path)
+    calls = counting_api.calls
     assert calls > 0
-    second = client.get(APP)
+    second = client.get(path)
     assert second.status_code == 200
     assert second.content == first.content
-    assert api.calls == calls
-    assert "Cookie" in second["Vary"]
+    assert counting_api.calls == calls
+    assert "max-age=60" in second["Cache-Control"]
+    assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"  # kept with every header
 
 
 @pytest.mark.django_db
@@ -62,6 +70,9 @@ def test_a_signed_in_user_never_gets_a_page_made_for_another(client, with_api):
     client.logout()
     client.force_login(User.objects.create_user("bob", password="a long enough password"))
     assert "Log out bob" in client.get(APP).content.decode()
+    client.logout()
+    client.cookies.clear()
+    assert "Log out" not in client.get(APP).content.decode()
 
 
 @pytest.mark.usefixtures("page_cache")
@@ -72,11 +83,38 @@ def test_an_outage_is_not_kept(client, with_api, with_client):
     assert client.get(APP).status_code == 200
 
 
-def test_a_page_is_made_again_every_time_when_off(client, with_api, with_client, settings):
+@pytest.mark.usefixtures("page_cache")
+def test_https_and_http_are_kept_apart(client, counting_api, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.get(APP, HTTP_X_FORWARDED_PROTO="https")
+    calls = counting_api.calls
+    client.get(APP)
+    assert counting_api.calls == 2 * calls
+
+
+@pytest.mark.usefixtures("page_cache")
+@pytest.mark.parametrize(
+    "path", ["/jobs/", "/jobs/new/", "/accounts/login/", "/accounts/signup/", "/admin/", "/nowhere"]
+)
+def test_pages_that_are_not_the_catalogues_are_never_kept(rf, path):
+    assert CataloguePageCacheMiddleware.key(rf.get(path)) is None
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_request_with_a_cookie_or_a_form_is_never_served_a_kept_page(rf):
+    assert CataloguePageCacheMiddleware.key(rf.get(APP)) is not None
+    assert CataloguePageCacheMiddleware.key(rf.get(APP, HTTP_COOKIE="csrftoken=x")) is None
+    assert CataloguePageCacheMiddleware.key(rf.post(APP)) is None
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_host_production_does_not_serve_is_still_refused(client, with_api):
+    assert client.get(APP, HTTP_HOST="evil.example.org").status_code == 400
+
+
+def test_a_page_is_made_again_every_time_when_off(client, counting_api, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    api = CountingApi(with_api)
-    with_client(api.client)
     client.get(APP)
-    calls = api.calls
+    calls = counting_api.calls
     client.get(APP)
-    assert api.calls == 2 * calls
+    assert counting_api.calls == 2 * calls

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from chr21_web import api, pictures
-from chr21_web.caching import catalogue_page
 from chr21_web.genes.forms import SORTABLE, RegionForm, SearchForm
 from chr21_web.relay import relayed
 
@@ -19,7 +18,6 @@ NEAREST = 6
 OVERVIEW_SECONDS = 300
 
 
-@catalogue_page
 def home(request: HttpRequest) -> HttpResponse:
     stats = api.stats()
     overview = cache.get("overview")
@@ -30,7 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "genes/home.html", {"stats": stats, "by_type": by_type, "overview": overview})
 
 
-@catalogue_page
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     if request.GET and not form.is_valid():
@@ -70,7 +67,6 @@ def _sort_links(request: HttpRequest, sort: str) -> dict[str, dict]:
     return links
 
 
-@catalogue_page
 def gene(request: HttpRequest, gene_id: str) -> HttpResponse:
     found = api.gene(gene_id)
     if found is None:
@@ -94,7 +90,6 @@ def gene(request: HttpRequest, gene_id: str) -> HttpResponse:
     )
 
 
-@catalogue_page
 def region(request: HttpRequest) -> HttpResponse:
     form = RegionForm(request.GET or None)
     if not request.GET:

@@ -19,7 +19,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 API_URL = env("API_URL", default="http://127.0.0.1:8001").rstrip("/")
 API_CONNECT_TIMEOUT_SECONDS = env.float("API_CONNECT_TIMEOUT_SECONDS", default=2.0)
 API_TIMEOUT_SECONDS = env.float("API_TIMEOUT_SECONDS", default=10.0)
-# How long a catalogue page is kept whole (caching.py): the API's CACHE_MAX_AGE_SECONDS. 0: never.
+# How long a catalogue page is kept for visitors without cookies (caching.py): the API's
+# CACHE_MAX_AGE_SECONDS. 0: never.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # The jobs API's bearer tokens, minted for the signed-in user with the key the API checks them
@@ -44,6 +45,8 @@ MIDDLEWARE = [
     "chr21_web.health.ProbesMiddleware",
     # First and last: a request's time and outcome as the client sees it (chr21_web/metrics.py).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Catalogue pages kept for visitors without cookies, served before the rest (caching.py).
+    "chr21_web.caching.CataloguePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
