@@ -53,6 +53,8 @@ locals {
     uploads_bucket                            = module.buckets["uploads"].s3_bucket_id
     results_bucket                            = module.buckets["results"].s3_bucket_id
     jobs_queue_url                            = aws_sqs_queue.jobs.url
+    certificate_arn                           = module.certificate.acm_certificate_arn
+    waf_acl_arn                               = aws_wafv2_web_acl.edge.arn
   }
 }
 

@@ -3,6 +3,7 @@
 # from the cluster's nodes (and so its pods), backed up daily by AWS Backup besides Aurora's
 # own continuous backups. prod: a writer and a reader in two zones, deletion protection.
 module "aurora" {
+  # checkov:skip=CKV_TF_1: registry modules are pinned by exact release (version =), as the registry is meant to be used; tests/terraform checks each call against that release
   source  = "terraform-aws-modules/rds-aurora/aws"
   version = "10.2.0"
 
@@ -20,6 +21,10 @@ module "aurora" {
     cluster_nodes = {
       description                  = "PostgreSQL from the EKS nodes (and their pods)"
       referenced_security_group_id = module.eks.node_security_group_id
+    }
+    batch_jobs = {
+      description                  = "PostgreSQL from the pipeline's Batch jobs"
+      referenced_security_group_id = aws_security_group.batch.id
     }
   }
 
@@ -84,8 +89,13 @@ resource "aws_backup_selection" "aurora" {
 }
 
 # Each app's database credentials, at the keys the charts' ExternalSecrets read
-# (chr21/<environment>/<app>/database: {"username", "password"}). The password is made here
-# and kept by Secrets Manager; the role it belongs to is made in PostgreSQL with it.
+# (chr21/<environment>/<app>/database: {"username", "password"}, and "url", the whole
+# DATABASE_URL, for the Batch job). The password is made here and kept by Secrets Manager;
+# the role it belongs to is made in PostgreSQL with it.
+locals {
+  # The gene API and the worker share the catalogue and job records; the frontend has its own.
+  database_names = { gene-api = "genes", worker = "genes", web = "web" }
+}
 resource "random_password" "database" {
   for_each = toset(var.database_users)
 
@@ -94,6 +104,7 @@ resource "random_password" "database" {
 }
 
 resource "aws_secretsmanager_secret" "database" {
+  # checkov:skip=CKV2_AWS_57: a new password must reach the PostgreSQL role in the same step; rotation is a runbook (docs/runbooks), not a Lambda here
   for_each = toset(var.database_users)
 
   name       = "chr21/${var.environment}/${each.key}/database"
@@ -107,5 +118,10 @@ resource "aws_secretsmanager_secret_version" "database" {
   secret_string = jsonencode({
     username = replace(each.key, "-", "_")
     password = random_password.database[each.key].result
+    url = format(
+      "postgresql+psycopg://%s:%s@%s:%d/%s",
+      replace(each.key, "-", "_"), random_password.database[each.key].result,
+      module.aurora.cluster_endpoint, module.aurora.cluster_port, local.database_names[each.key],
+    )
   })
 }

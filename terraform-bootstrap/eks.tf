@@ -2,6 +2,7 @@
 # the private endpoint always (public optional per environment), IRSA, and a small managed
 # node group for the system add-ons; Karpenter (karpenter.tf) provisions the rest.
 module "eks" {
+  # checkov:skip=CKV_TF_1: registry modules are pinned by exact release (version =), as the registry is meant to be used; tests/terraform checks each call against that release
   source  = "terraform-aws-modules/eks/aws"
   version = "21.19.0"
 

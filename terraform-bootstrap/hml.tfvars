@@ -13,3 +13,5 @@ system_node_count                    = 2
 aurora_instance_class                = "db.t4g.medium"
 aurora_instance_count                = 1
 aurora_backup_retention_days         = 7
+worker_image_tag                     = "0.1.0"
+batch_max_vcpus                      = 8

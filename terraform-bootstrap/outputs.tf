@@ -37,3 +37,28 @@ output "ecr_repository_urls" {
   description = "ECR repository URL of each image, by image name."
   value       = { for name, repository in module.ecr : name => repository.repository_url }
 }
+
+output "aurora_endpoint" {
+  description = "Aurora's writer endpoint (the cluster secret's database_endpoint)."
+  value       = module.aurora.cluster_endpoint
+}
+
+output "jobs_queue_url" {
+  description = "The jobs queue (the cluster secret's jobs_queue_url)."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "batch_job_queue_arn" {
+  description = "The Batch job queue of the annotation jobs."
+  value       = module.batch.job_queues["annotate"].arn
+}
+
+output "state_machine_arn" {
+  description = "The state machine that runs one annotation job (the gene API's STATE_MACHINE_ARN with backend stepfunctions)."
+  value       = module.state_machine.state_machine_arn
+}
+
+output "alarms_topic_arn" {
+  description = "The SNS topic every alarm notifies: subscribe on-call to it."
+  value       = aws_sns_topic.alarms.arn
+}

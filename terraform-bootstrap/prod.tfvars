@@ -11,3 +11,5 @@ system_node_count              = 3
 aurora_instance_class          = "db.r6g.large"
 aurora_instance_count          = 2
 aurora_backup_retention_days   = 14
+worker_image_tag               = "0.1.0"
+batch_max_vcpus                = 32

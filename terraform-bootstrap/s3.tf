@@ -9,10 +9,35 @@ locals {
   }
 }
 
+# The platform's data key: the buckets, the queue, Aurora, the secrets, the logs. The account
+# administers it and grants it through IAM; CloudWatch Logs may use it for this account's log
+# groups only (it cannot through IAM).
 resource "aws_kms_key" "data" {
-  description             = "${local.name}: the pipeline's buckets"
+  description             = "${local.name}: the platform's data (buckets, queue, database, secrets, logs)"
   enable_key_rotation     = true
   deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersAndGrantsThroughIAM"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${local.account_id}:*" }
+        }
+      },
+    ]
+  })
 }
 
 resource "aws_kms_alias" "data" {
@@ -21,6 +46,7 @@ resource "aws_kms_alias" "data" {
 }
 
 module "buckets" {
+  # checkov:skip=CKV_TF_1: registry modules are pinned by exact release (version =), as the registry is meant to be used; tests/terraform checks each call against that release
   source   = "terraform-aws-modules/s3-bucket/aws"
   version  = "5.15.4"
   for_each = local.bucket_retention_days

@@ -145,3 +145,67 @@ variable "addons" {
     "keda", "metrics_server", "platform", "argo_cd",
   ]
 }
+
+variable "worker_image_tag" {
+  type        = string
+  description = "Tag of the worker image (chr21/worker in ECR) the Batch job definition runs; the cluster's worker follows environments/<environment>/apps/worker.yaml, Batch follows this."
+}
+
+variable "batch_max_vcpus" {
+  type        = number
+  description = "Most vCPUs Batch runs at once in each compute environment (bounds the pipeline's spend)."
+}
+
+variable "batch_job_vcpus" {
+  type        = number
+  description = "vCPUs of one annotation job (a Fargate size: 0.25, 0.5, 1, 2, 4, 8 or 16)."
+  default     = 1
+}
+
+variable "batch_job_memory_mib" {
+  type        = number
+  description = "Memory of one annotation job, MiB (the engine peaks near 300 MB; a Fargate size for batch_job_vcpus)."
+  default     = 2048
+}
+
+variable "batch_job_storage_gib" {
+  type        = number
+  description = "Ephemeral storage of one annotation job, GiB: the input and its results (21 to 200)."
+  default     = 50
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days CloudWatch keeps the platform's logs (Batch jobs, state machine, WAF): a year, for audits."
+  default     = 365
+}
+
+variable "alarm_emails" {
+  type        = list(string)
+  description = "Addresses subscribed to the alarms' SNS topic (each confirms by email)."
+  default     = []
+}
+
+variable "job_queue_age_alarm_seconds" {
+  type        = number
+  description = "Alarm when the oldest job on the jobs queue has waited longer than this."
+  default     = 900
+}
+
+variable "database_connections_alarm" {
+  type        = number
+  description = "Alarm when Aurora holds more connections than this (the apps' pools: gene-api pods x workers x DB_POOL_SIZE, plus the worker's)."
+  default     = 400
+}
+
+variable "alb_5xx_alarm" {
+  type        = number
+  description = "Alarm when the ALB's targets answer more 5xx than this in five minutes."
+  default     = 10
+}
+
+variable "waf_requests_per_5_minutes" {
+  type        = number
+  description = "Requests one address may send in five minutes before WAF blocks it."
+  default     = 2000
+}

@@ -1,0 +1,109 @@
+# CloudWatch alarms to one SNS topic (subscribe on-call to it: var.alarm_emails, or a
+# pager's endpoint): what the platform's AWS services say about it. The cluster's own
+# workloads are watched by Prometheus (kube-prometheus-stack, the charts' rules).
+resource "aws_sns_topic" "alarms" {
+  name              = "${local.name}-alarms"
+  kms_master_key_id = aws_kms_key.data.arn
+}
+
+resource "aws_sns_topic_subscription" "alarm_emails" {
+  for_each = toset(var.alarm_emails)
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+locals {
+  # name => what it watches; each fires when the statistic over one period passes the threshold.
+  alarms = {
+    jobs-failing = {
+      description = "Annotation jobs failed in AWS (the state machine's executions)"
+      namespace   = "AWS/States"
+      metric      = "ExecutionsFailed"
+      dimensions  = { StateMachineArn = module.state_machine.state_machine_arn }
+      statistic   = "Sum"
+      threshold   = 0
+    }
+    jobs-timing-out = {
+      description = "Annotation jobs ran past the state machine's time limit"
+      namespace   = "AWS/States"
+      metric      = "ExecutionsTimedOut"
+      dimensions  = { StateMachineArn = module.state_machine.state_machine_arn }
+      statistic   = "Sum"
+      threshold   = 0
+    }
+    jobs-queue-age = {
+      description = "The oldest job on the jobs queue has waited past var.job_queue_age_alarm_seconds (workers not taking jobs)"
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateAgeOfOldestMessage"
+      dimensions  = { QueueName = aws_sqs_queue.jobs.name }
+      statistic   = "Maximum"
+      threshold   = var.job_queue_age_alarm_seconds
+    }
+    jobs-dead-lettered = {
+      description = "Jobs were dead-lettered: their worker died three times"
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = aws_sqs_queue.jobs_dead_letter.name }
+      statistic   = "Maximum"
+      threshold   = 0
+    }
+    database-cpu = {
+      description = "Aurora's CPU above 80 %"
+      namespace   = "AWS/RDS"
+      metric      = "CPUUtilization"
+      dimensions  = { DBClusterIdentifier = module.aurora.cluster_id }
+      statistic   = "Average"
+      threshold   = 80
+    }
+    database-connections = {
+      description = "Aurora's connections above var.database_connections_alarm"
+      namespace   = "AWS/RDS"
+      metric      = "DatabaseConnections"
+      dimensions  = { DBClusterIdentifier = module.aurora.cluster_id }
+      statistic   = "Maximum"
+      threshold   = var.database_connections_alarm
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "platform" {
+  for_each = local.alarms
+
+  alarm_name          = "${local.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+# The ALB's 5xx: the load balancer controller creates the ALB (its name is not known here), so
+# the alarm sums every ALB of the account and region (one environment per account) through a
+# Metrics Insights query.
+resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
+  alarm_name          = "${local.name}-alb-5xx"
+  alarm_description   = "The ALB's targets answered more than var.alb_5xx_alarm 5xx in five minutes"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alb_5xx_alarm
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+
+  metric_query {
+    id          = "target_5xx"
+    label       = "HTTPCode_Target_5XX_Count, every ALB"
+    expression  = "SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA(\"AWS/ApplicationELB\", LoadBalancer)"
+    period      = 300
+    return_data = true
+  }
+}

@@ -1,0 +1,61 @@
+"""The pipeline's AWS side: the state machine Terraform creates is the pipeline's own
+definition file with exactly its placeholders filled; Batch runs the worker image on Fargate
+Spot with on-demand Fargate behind it, as the image's user, with a read-only root filesystem
+and only settings the worker reads; the gene API may start that state machine and no other."""
+
+import re
+
+from annotator.config import WorkerSettings
+from tests.support.dockerfiles import DOCKERFILES, instruction
+from tests.support.paths import REPO
+from tests.support.terraform import BOOTSTRAP, blocks, locals_, unquoted
+
+MODULES = blocks("module")
+DEFINITION = REPO / "worker" / "statemachine" / "annotate.asl.json"
+
+
+def test_the_state_machine_is_the_pipelines_definition_with_its_placeholders_filled():
+    definition = MODULES["state_machine"]["definition"]
+    call = re.fullmatch(r'\$\{templatefile\("\$\{path\.module\}/\.\./([^"]+)", \{(.*)\}\)\}', definition)
+    assert call, definition
+    assert REPO / call[1] == DEFINITION
+    filled = set(re.findall(r"(\w+) = ", call[2]))
+    placeholders = set(re.findall(r"\$\{(\w+)\}", DEFINITION.read_text()))
+    assert filled == placeholders == {"job_queue_arn", "job_definition_arn"}
+    assert 'module.batch.job_queues["annotate"].arn' in call[2]
+    assert 'module.batch.job_definitions["annotate"].arn' in call[2]
+
+
+def test_batch_runs_on_fargate_spot_first_then_on_demand():
+    batch = MODULES["batch"]
+    types = {
+        key: unquoted(env["compute_resources"]["type"]) for key, env in batch["compute_environments"].items()
+    }
+    assert types == {"fargate_spot": "FARGATE_SPOT", "fargate": "FARGATE"}
+    order = batch["job_queues"]["annotate"]["compute_environment_order"]
+    assert [unquoted(order[k]["compute_environment_key"]) for k in sorted(order)] == [
+        "fargate_spot",
+        "fargate",
+    ]
+    retry = batch["job_definitions"]["annotate"]["retry_strategy"]["evaluate_on_exit"]
+    assert {unquoted(r["on_exit_code"]): unquoted(r["action"]) for r in retry.values()} == {
+        "143": "RETRY",
+        "*": "EXIT",
+    }
+
+
+def test_the_job_runs_the_worker_image_as_its_user_read_only_with_settings_the_worker_reads():
+    container = MODULES["batch"]["job_definitions"]["annotate"]["container_properties"]
+    assert 'module.ecr["worker"].repository_url' in container
+    assert f'user = "{instruction(DOCKERFILES["worker"], "USER")}"' in container
+    assert "readonlyRootFilesystem = true" in container
+    names = set(re.findall(r'\{name = "([A-Z_]+)", (?:value|valueFrom) =', container))
+    assert names == {"UPLOADS_LOCATION", "RESULTS_LOCATION", "WORK_FOLDER", "LOG_LEVEL", "DATABASE_URL"}
+    assert {name.lower() for name in names} <= set(WorkerSettings.model_fields)
+
+
+def test_the_gene_api_may_start_that_state_machine_and_no_other():
+    start = locals_()["irsa_roles"]["gene-api"]["permissions"]["StartJob"]
+    assert start["resources"] == ["${module.state_machine.state_machine_arn}"]
+    assert "states:StartExecution" in [unquoted(a) for a in start["actions"]]
+    assert (BOOTSTRAP / "iam.tf").read_text().count('"states:') == 1
