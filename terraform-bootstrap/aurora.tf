@@ -91,7 +91,7 @@ resource "aws_backup_selection" "aurora" {
 # Each app's database credentials, at the keys the charts' ExternalSecrets read
 # (chr21/<environment>/<app>/database: {"username", "password"}, and "url", the whole
 # DATABASE_URL, for the Batch job). The password is made here and kept by Secrets Manager;
-# the role it belongs to is made in PostgreSQL with it.
+# database.tf makes the role it belongs to in PostgreSQL with it.
 locals {
   # The gene API and the worker share the catalogue and job records; the frontend has its own.
   database_names = { gene-api = "genes", worker = "genes", web = "web" }
