@@ -6,13 +6,12 @@ import re
 import pytest
 import yaml
 
-from tests.support.gitops import applicationsets, environments
+from tests.support.gitops import cluster_secret_keys_read, environments, list_elements
 from tests.support.paths import REPO
 
 README = (REPO / "argocd" / "README.md").read_text()
 ROW = re.compile(r"^\| `([^`]+)` \| (label|annotation) \|", re.M)
 DOCUMENTED = {(kind, key) for key, kind in ROW.findall(README)}
-READ_BY_TEMPLATES = re.compile(r"(?:metadata\.|\$)(labels|annotations)\.(\w+)")
 
 
 def secret(env: str) -> dict:
@@ -30,28 +29,7 @@ def test_every_label_and_annotation_is_documented_and_none_is_missing(env):
 
 
 def test_everything_the_applicationsets_read_is_in_the_contract():
-    text = "\n".join(
-        (REPO / "argocd" / "platform" / n).read_text()
-        for n in ("apps-applicationset.yaml", "addons-applicationset.yaml")
-    )
-    read = {
-        (kind.removesuffix("s"), key)
-        for kind, key in READ_BY_TEMPLATES.findall(text.replace("$annotations.", "$annotations."))
-    }
-    read |= {("annotation", key) for key in re.findall(r"\$annotations\.(\w+)", text)}
-    read |= {("annotation", f"{app.replace('-', '_')}_iam_role_arn") for app in apps()}
-    read |= {("label", addon["label"]) for addon in addons()}
-    assert read <= DOCUMENTED
-
-
-def apps() -> list[str]:
-    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "apps")
-    return [e["app"] for e in appset["spec"]["generators"][0]["matrix"]["generators"][1]["list"]["elements"]]
-
-
-def addons() -> list[dict]:
-    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "addons")
-    return appset["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
+    assert cluster_secret_keys_read() <= DOCUMENTED
 
 
 @pytest.mark.parametrize("env", environments(REPO))
@@ -79,4 +57,6 @@ def test_every_addon_repository_is_allowed_by_the_addons_project():
         for d in yaml.safe_load_all((REPO / "argocd" / "platform" / "projects.yaml").read_text())
     }
     allowed = set(projects["platform-addons"]["spec"]["sourceRepos"])
-    assert {a["repoURL"] for a in addons() if a["repoURL"]} <= allowed  # "": this repository (platform)
+    assert {
+        a["repoURL"] for a in list_elements("addons") if a["repoURL"]
+    } <= allowed  # "": this repository (platform)

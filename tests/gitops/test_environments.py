@@ -4,15 +4,14 @@ import gitops.promote as promote
 import pytest
 import yaml
 
-from tests.support.gitops import applicationsets, environments
+from tests.support.gitops import environments, list_elements
 from tests.support.paths import REPO
 
 ENVS = environments(REPO)
 
 
 def listed_apps() -> list[str]:
-    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "apps")
-    return [e["app"] for e in appset["spec"]["generators"][0]["matrix"]["generators"][1]["list"]["elements"]]
+    return [e["app"] for e in list_elements("apps")]
 
 
 def test_environment_folders_match_the_cluster_secrets():
@@ -39,8 +38,5 @@ def test_sync_policy_and_public_names(env):
 
 @pytest.mark.parametrize("env", ENVS)
 def test_every_addon_has_its_values_file(env):
-    appset = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "addons")
-    addons = [
-        e["addon"] for e in appset["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
-    ]
+    addons = [e["addon"] for e in list_elements("addons")]
     assert sorted(p.stem for p in (REPO / "environments" / env / "addons").glob("*.yaml")) == sorted(addons)

@@ -6,28 +6,16 @@ the database secrets are at the keys the charts' ExternalSecrets read; Argo CD's
 is the chart and values file the argo-cd Application syncs, and the root Application is
 argocd/bootstrap/root-app.yaml."""
 
-import re
-
 import pytest
 import yaml
 
-from tests.support.gitops import applicationsets, environments
+from tests.support.gitops import cluster_secret_keys_read, environments, list_elements
 from tests.support.helm import render_chart
 from tests.support.paths import REPO
-from tests.support.terraform import BOOTSTRAP, blocks, interfaces, locals_, tfvars, unquoted
+from tests.support.terraform import BOOTSTRAP, blocks, interfaces, locals_, plain, tfvars, unquoted
 
 ENVIRONMENTS = environments(REPO)
 VARIABLES = blocks("variable")
-TEMPLATE_READS = re.compile(r"(?:metadata\.|\$)(labels|annotations)\.(\w+)")
-
-
-def plain(value):
-    """A parsed HCL value without python-hcl2's quotes, in lists and maps too."""
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {unquoted(k): plain(v) for k, v in value.items()}
-    return unquoted(value)
 
 
 def variable(environment: str, name: str):
@@ -48,16 +36,8 @@ def written_by_terraform(environment: str) -> set[tuple[str, str]]:
 
 
 def read_by_applicationsets() -> set[tuple[str, str]]:
-    appsets = {a["metadata"]["name"]: a for a in applicationsets(REPO)}
-    text = yaml.safe_dump(list(appsets.values()))
-    read = {(kind.removesuffix("s"), key) for kind, key in TEMPLATE_READS.findall(text)}
-    read |= {("annotation", key) for key in re.findall(r"\$annotations\.(\w+)", text)}
-    apps = appsets["apps"]["spec"]["generators"][0]["matrix"]["generators"][1]["list"]["elements"]
-    read |= {("annotation", f"{e['app'].replace('-', '_')}_iam_role_arn") for e in apps}
-    addons = appsets["addons"]["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
-    read |= {("label", e["label"]) for e in addons}
-    # Argo CD's own: what makes a Secret a cluster.
-    return read | {("label", "argocd.argoproj.io/secret-type")}
+    # And Argo CD's own: what makes a Secret a cluster.
+    return cluster_secret_keys_read() | {("label", "argocd.argoproj.io/secret-type")}
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -131,9 +111,7 @@ def test_argo_cds_first_install_is_the_chart_and_values_of_its_own_application()
     text = (BOOTSTRAP / "argocd.tf").read_text()
     assert 'file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml")' in text
     assert 'if addon.addon == "argo-cd"' in text
-    addons = next(a for a in applicationsets(REPO) if a["metadata"]["name"] == "addons")
-    elements = addons["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
-    assert [e["version"] for e in elements if e["addon"] == "argo-cd"] == ["10.1.1"]
+    assert [e["version"] for e in list_elements("addons") if e["addon"] == "argo-cd"] == ["10.1.1"]
 
 
 def test_the_root_application_is_the_one_in_git():

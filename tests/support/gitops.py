@@ -1,6 +1,7 @@
 """The GitOps tooling (scripts/gitops) for tests: import it and run its commands."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,25 @@ def repository_copy(destination: Path) -> Path:
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "-m", "snapshot of the working tree")
     return destination
+
+
+def list_elements(applicationset: str, repo: Path = REPO) -> list[dict]:
+    """The elements of the list generator of the apps or addons ApplicationSet."""
+    appset = next(a for a in applicationsets(repo) if a["metadata"]["name"] == applicationset)
+    matrix = appset["spec"]["generators"][0]["matrix"]["generators"]
+    return next(g["list"]["elements"] for g in matrix if "list" in g)
+
+
+def cluster_secret_keys_read(repo: Path = REPO) -> set[tuple[str, str]]:
+    """(label or annotation, key) of every cluster-secret key the ApplicationSets read: in
+    their templates, an app's <app>_iam_role_arn, an add-on's enable_ label."""
+    text = "\n".join(
+        (repo / "argocd" / "platform" / name).read_text()
+        for name in ("apps-applicationset.yaml", "addons-applicationset.yaml")
+    )
+    templates = re.findall(r"(?:metadata\.|\$)(labels|annotations)\.(\w+)", text)
+    read = {(kind.removesuffix("s"), key) for kind, key in templates}
+    read |= {
+        ("annotation", f"{e['app'].replace('-', '_')}_iam_role_arn") for e in list_elements("apps", repo)
+    }
+    return read | {("label", e["label"]) for e in list_elements("addons", repo)}

@@ -26,6 +26,15 @@ def unquoted(value):
     return value
 
 
+def plain(value):
+    """A parsed HCL value without python-hcl2's quotes, in lists and maps too."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {unquoted(k): plain(v) for k, v in value.items()}
+    return unquoted(value)
+
+
 def without_parser_keys(value):
     if isinstance(value, dict):
         return {k: without_parser_keys(v) for k, v in value.items() if k not in PARSER_KEYS}
