@@ -123,6 +123,14 @@ def report(results: dict[str, Result], connections: int) -> list[str]:
     return ratio_report(results, REFERENCE, TARGETS, "x API")
 
 
+def setting(text: str) -> tuple[str, str]:
+    """NAME=VALUE of --set, NAME an environment variable's name."""
+    name, equals, value = text.partition("=")
+    if not equals or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (e.g. WEB_THREADS=4)")
+    return name, value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_load_options(parser)
@@ -130,7 +138,7 @@ def main() -> int:
         "--set",
         action="append",
         default=[],
-        type=lambda text: tuple(text.split("=", 1)),
+        type=setting,
         metavar="NAME=VALUE",
         help="a setting of the stack (e.g. WEB_THREADS=4, PAGE_CACHE_SECONDS=0); repeatable",
     )

@@ -18,6 +18,23 @@ from collections import defaultdict
 import psycopg
 from psycopg import sql
 
+# Roles and databases this never touches, whatever it is given: PostgreSQL's and Aurora's own,
+# and the master user it runs as (its password is Secrets Manager's to keep).
+RESERVED_DATABASES = frozenset({"postgres", "template0", "template1", "rdsadmin"})
+RESERVED_ROLE_PREFIXES = ("pg_", "rds")
+
+
+def refused(apps: list[dict], admin_user: str) -> list[str]:
+    """Why `apps` names something that is not an app's to have; empty when it does not."""
+    reasons = []
+    for app in apps:
+        user, database = app["username"], app["database"]
+        if user == admin_user or user == "postgres" or user.startswith(RESERVED_ROLE_PREFIXES):
+            reasons.append(f"{user!r} is not an app's role")
+        if database in RESERVED_DATABASES:
+            reasons.append(f"{database!r} is not an app's database")
+    return reasons
+
 
 def ensure(admin_url: str, apps: list[dict]) -> None:
     owners = {app["database"]: app["username"] for app in apps if app.get("owner")}
@@ -28,6 +45,9 @@ def ensure(admin_url: str, apps: list[dict]) -> None:
     if missing:
         raise ValueError(f"no owner named for database(s) {', '.join(missing)}")
     with psycopg.connect(admin_url, autocommit=True) as admin:
+        reasons = refused(apps, admin.info.user)
+        if reasons:
+            raise ValueError("; ".join(reasons))
         for app in apps:
             role, password = sql.Identifier(app["username"]), sql.Literal(app["password"])
             exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (app["username"],)).fetchone()
@@ -78,7 +98,10 @@ def ensure(admin_url: str, apps: list[dict]) -> None:
 def main() -> int:
     try:
         ensure(os.environ["ADMIN_URL"], json.loads(os.environ["APPS"]))
-    except (KeyError, ValueError, psycopg.Error) as error:
+    except KeyError as missing:
+        print(f"database roles: {missing} is not set", file=sys.stderr)
+        return 1
+    except (ValueError, psycopg.Error) as error:
         print(f"database roles: {error}", file=sys.stderr)
         return 1
     print("database roles: every app's role, database and grants are in place")

@@ -136,3 +136,41 @@ def test_the_owners_are_the_apps_whose_charts_migrate_and_the_job_runs_this_scri
     job = resources("kubernetes_job_v1")["database_roles"]
     (container,) = job["spec"][0]["template"][0]["spec"][0]["container"]
     assert [unquoted(c) for c in container["command"]] == ["python", "/scripts/roles.py"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"username": "postgres"}, "'postgres' is not an app's role"),
+        ({"username": "rdsadmin"}, "'rdsadmin' is not an app's role"),
+        ({"username": "pg_monitor"}, "'pg_monitor' is not an app's role"),
+        ({"database": "postgres"}, "'postgres' is not an app's database"),
+        ({"database": "template1"}, "'template1' is not an app's database"),
+    ],
+)
+def test_what_is_not_an_apps_is_refused_and_left_as_it_was(names, change, reason):
+    gene_api = {**apps(names, "p-")[0], **change}
+    with psycopg.connect(admin_url()) as admin:
+        before = admin.execute("SELECT datname, datdba, datacl FROM pg_database ORDER BY datname").fetchall()
+    with pytest.raises(ValueError, match=reason):
+        roles.ensure(admin_url(), [gene_api])
+    with psycopg.connect(admin_url()) as admin:
+        assert (
+            admin.execute("SELECT datname, datdba, datacl FROM pg_database ORDER BY datname").fetchall()
+            == before
+        )
+        assert not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (names["gene_api"],)).fetchone()
+
+
+def test_the_master_user_it_runs_as_is_never_an_apps(names):
+    admin_user = make_url(admin_url()).username
+    with pytest.raises(ValueError, match=f"'{admin_user}' is not an app's role"):
+        roles.ensure(admin_url(), [{**apps(names, "p-")[0], "username": admin_user}])
+
+
+def test_a_missing_setting_is_one_line():
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT)], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert run.stderr.strip() == "database roles: 'ADMIN_URL' is not set"
