@@ -62,3 +62,8 @@ output "alarms_topic_arn" {
   description = "The SNS topic every alarm notifies: subscribe on-call to it."
   value       = aws_sns_topic.alarms.arn
 }
+
+output "app_hosts" {
+  description = "The apps' host names in the environment's zone, each with whether its record exists yet (false until the apply after Argo CD's first sync has found the ALB)."
+  value       = { for host in keys(local.ingress_hosts) : host => contains(keys(aws_route53_record.app), host) }
+}

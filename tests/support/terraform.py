@@ -3,7 +3,11 @@ public modules it calls at their pinned releases (../shared/terraform-modules, o
 $TERRAFORM_MODULES_DIR: variables, outputs and version constraints per module folder)."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,12 +68,12 @@ def blocks(kind: str) -> dict[str, dict]:
     return found
 
 
-def resources(kind: str) -> dict[str, dict]:
-    """Every resource of a type (aws_kms_key, ...) by its name."""
+def resources(kind: str, block: str = "resource") -> dict[str, dict]:
+    """Every resource of a type (aws_kms_key, ...) by its name; block="data": data sources."""
     found = {}
     for path in tf_files():
-        for block in parsed(path).get("resource", []):
-            for name, body in block.get(f'"{kind}"', {}).items():
+        for typed in parsed(path).get(block, []):
+            for name, body in typed.get(f'"{kind}"', {}).items():
                 found[unquoted(name)] = body
     return found
 
@@ -125,3 +129,45 @@ def module_outputs_read() -> set[tuple[str, str]]:
     for variable, module in re.findall(r"for\s+\w+\s*,\s*(\w+)\s+in\s+module\.([A-Za-z0-9_-]+)", text):
         found |= {(module, output) for output in re.findall(rf"\b{variable}\.([A-Za-z0-9_]+)", text)}
     return found
+
+
+def locals_blocks(path: Path) -> list[str]:
+    """The text of each top-level `locals { ... }` block of a .tf file, in order (HCL's
+    interpolations `${...}` balance their braces too)."""
+    text = path.read_text()
+    found = []
+    for start in (m.start() for m in re.finditer(r"^locals \{$", text, re.MULTILINE)):
+        depth = 0
+        for end in range(start, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0 and text[end] == "}":
+                found.append(text[start : end + 1])
+                break
+    return found
+
+
+def evaluate(expression: str, environment: str, blocks: list[str], repo: Path = REPO):
+    """An expression evaluated by Terraform itself (`terraform console`, which needs neither
+    `init` nor providers when the module has none) over the given locals blocks, with
+    var.environment set, in a folder laid out as terraform-bootstrap beside <repo>/environments."""
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        raise FileNotFoundError("terraform is not on PATH (README, set-up)")
+    with tempfile.TemporaryDirectory() as folder:
+        module = Path(folder) / "terraform-bootstrap"
+        module.mkdir()
+        (Path(folder) / "environments").symlink_to(repo / "environments")
+        variable = 'variable "environment" {\n  type = string\n}\n'
+        (module / "main.tf").write_text("\n".join([variable, *blocks]) + "\n")
+        result = subprocess.run(
+            [terraform, "console", f"-var=environment={environment}"],
+            input=f"jsonencode({expression})\n",
+            cwd=module,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
+            timeout=60,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"terraform console: {result.stderr.strip()}")
+    return json.loads(json.loads(result.stdout))
