@@ -1,4 +1,5 @@
-"""Command line of scripts/render, scripts/diff, scripts/promote and scripts/rollback."""
+"""Command line of scripts/render, diff, promote, rollback, crd-schemas, pull-charts and
+module-interfaces."""
 
 import argparse
 import sys
@@ -6,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkov, crdschemas, pullcharts
+from . import checkov, crdschemas, moduleinterfaces, pullcharts
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
@@ -16,7 +17,16 @@ from .render import RenderError, render_environment
 from .repo import RepoError, load_manifests
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
-ERRORS = (PromotionError, RepoError, RenderError, OutdirError, ExpansionError, TemplateError, OSError)
+ERRORS = (
+    PromotionError,
+    RepoError,
+    RenderError,
+    OutdirError,
+    ExpansionError,
+    TemplateError,
+    moduleinterfaces.ModuleInterfaceError,
+    OSError,
+)
 
 
 class RollbackDiffError(RuntimeError):
@@ -63,6 +73,15 @@ def cmd_crd_schemas(args: argparse.Namespace) -> int:
 def cmd_pull_charts(args: argparse.Namespace) -> int:
     pulled = pullcharts.pull_all(args.outdir, progress=_progress)
     print(f"pull-charts: {len(pulled)} charts in {args.outdir}; render with HELM_CHARTS_DIR={args.outdir}")
+    return 0
+
+
+def cmd_module_interfaces(args: argparse.Namespace) -> int:
+    written = moduleinterfaces.write_all(args.outdir, args.bootstrap, progress=_progress)
+    print(
+        f"module-interfaces: {len(written)} modules in {args.outdir}; "
+        f"test with TERRAFORM_MODULES_DIR={args.outdir}"
+    )
     return 0
 
 
@@ -117,6 +136,18 @@ def parser() -> argparse.ArgumentParser:
     pull = commands.add_parser("pull-charts", help="helm pull the pinned upstream charts into OUTDIR")
     pull.add_argument("outdir", type=Path)
     pull.set_defaults(run=cmd_pull_charts)
+    interfaces = commands.add_parser(
+        "module-interfaces",
+        help="write the interfaces of the Terraform modules `terraform init` downloaded into OUTDIR",
+    )
+    interfaces.add_argument("outdir", type=Path)
+    interfaces.add_argument(
+        "--bootstrap",
+        type=Path,
+        default=moduleinterfaces.BOOTSTRAP,
+        help="the Terraform root module that was initialised (default: terraform-bootstrap)",
+    )
+    interfaces.set_defaults(run=cmd_module_interfaces)
     diff = commands.add_parser("diff", help="rendered-manifest diff between two git refs")
     diff.add_argument("base")
     diff.add_argument("head")

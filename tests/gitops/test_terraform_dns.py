@@ -68,7 +68,8 @@ def test_apps_without_an_enabled_ingress_get_no_record(tmp_path):
             "on": {"ingress": {"enabled": True, "host": "on.hml.chr21.example.org", "groupName": "g"}},
         },
     )
-    assert evaluate("local.ingress_hosts", "hml", DNS_LOCALS, repo=tmp_path) == {"on.hml.chr21.example.org": "g"}
+    hosts = evaluate("local.ingress_hosts", "hml", DNS_LOCALS, repo=tmp_path)
+    assert hosts == {"on.hml.chr21.example.org": "g"}
 
 
 def test_the_alb_is_found_by_the_tags_the_controller_writes(rendered):
@@ -97,6 +98,9 @@ def test_each_record_is_an_alias_of_its_groups_alb_in_the_environments_zone():
 
 @pytest.mark.parametrize("environment", ["hml", "prod"])
 def test_the_domain_is_env_yamls(environment):
-    assert evaluate("local.domain", environment, DNS_LOCALS) == yaml.safe_load(
-        (BOOTSTRAP.parent / "environments" / environment / "env.yaml").read_text()
-    )["environment"]["domain"]
+    assert (
+        evaluate("local.domain", environment, DNS_LOCALS)
+        == yaml.safe_load((BOOTSTRAP.parent / "environments" / environment / "env.yaml").read_text())[
+            "environment"
+        ]["domain"]
+    )

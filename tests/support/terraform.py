@@ -104,8 +104,13 @@ class ModuleInterface:
 def interfaces() -> dict[str, ModuleInterface]:
     """Every module folder of every pinned module, by its registry source
     (terraform-aws-modules/eks/aws, terraform-aws-modules/eks/aws//modules/karpenter)."""
+    return read_interfaces(terraform_modules_dir())
+
+
+def read_interfaces(folder: Path) -> dict[str, ModuleInterface]:
+    """The module folders of the interface files in a folder, by registry source."""
     found = {}
-    for path in sorted(terraform_modules_dir().glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         module = json.loads(path.read_text())
         for folder, facts in module["modules"].items():
             source = module["registry"] + (f"//{folder}" if folder else "")
