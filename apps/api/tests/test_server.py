@@ -1,6 +1,6 @@
 """The production command (`gene-api serve`: gunicorn + uvicorn workers) on loopback:
 it serves, logs JSON lines with the request id, serves the sum of its workers' metrics on
-its own port (not the API's), starts with an empty metrics folder, and stops cleanly on
+its own port (not the API's) with the jobs' state, starts with an empty metrics folder, and stops cleanly on
 SIGTERM as Kubernetes sends it."""
 
 import json
@@ -54,6 +54,9 @@ def test_serves_and_stops_cleanly_on_sigterm(server):
             x for x in text.splitlines() if x.startswith('http_requests_total{method="GET",route="/healthz"')
         )
         assert line.endswith(" 6.0")
+    # And the jobs' state, read by the master from the database at each scrape.
+    assert "gene_api_jobs_read_ok 1.0" in text
+    assert 'gene_api_jobs{status="queued"}' in text
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0

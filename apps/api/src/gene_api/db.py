@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.pool import NullPool
 
 from gene_api.core.config import Settings
 
@@ -18,3 +19,13 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(
         url, pool_size=settings.db_pool_size, pool_pre_ping=True, connect_args={"connect_timeout": 5}
     )
+
+
+def make_scrape_engine(settings: Settings) -> Engine:
+    """For gunicorn's master, which reads the jobs' state at each scrape (jobs/metrics.py): a
+    connection opened per scrape and closed after (the master keeps none open for the workers it
+    forks to inherit), bounded in time below Prometheus' scrape timeout."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return create_engine(url, poolclass=NullPool)
+    return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})

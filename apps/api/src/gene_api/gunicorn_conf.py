@@ -56,10 +56,13 @@ def when_ready(server) -> None:
     from prometheus_client import start_http_server
 
     from gene_api.core.metrics import multiprocess_registry
+    from gene_api.db import make_scrape_engine
 
     try:
         metrics_server, _ = start_http_server(
-            settings.metrics_port, addr=settings.api_host, registry=multiprocess_registry()
+            settings.metrics_port,
+            addr=settings.api_host,
+            registry=multiprocess_registry(make_scrape_engine(settings)),
         )
     except OSError as error:
         server.log.error(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
+from gene_api.core import metrics
 from gene_api.core.routing import ApiRoute, UploadRoute
 from gene_api.core.security import UserDep
 from gene_api.jobs.queue import DispatchError
@@ -121,8 +122,10 @@ async def submit_job(request: Request, user: UserDep) -> Response:
     try:
         await run_in_threadpool(jobs.dispatcher.start, job_id)
     except DispatchError as error:
+        metrics.JOBS_SUBMITTED.labels("not_started").inc()
         await run_in_threadpool(jobs.jobs.fail, job_id, f"{error}; the upload is kept, submit it again")
         raise unavailable(f"job {job_id} could not be started: {error}") from None
+    metrics.JOBS_SUBMITTED.labels("started").inc()
     return JSONResponse(
         job_out(job).model_dump(mode="json"), status_code=202, headers={"Location": f"/jobs/{job_id}"}
     )
