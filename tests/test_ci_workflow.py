@@ -57,9 +57,14 @@ def test_the_debian_packages_bootstrap_tools_needs_are_installed_first():
         for line in (REPO / "scripts" / "tool-versions.env").read_text().splitlines()
         if "=" in line and not line.startswith("#")
     )
-    packages = {value for key, value in pins.items() if key.endswith("_DEBIAN_PACKAGE")}
+    bootstrap = (REPO / "scripts" / "bootstrap-tools").read_text()
+    installed_by_it = re.findall(r'^install_debian_package \S+ "\$(\w+)"', bootstrap, re.MULTILINE)
+    packages = {pins[variable] for variable in installed_by_it}
     # Chromium: the runner's Chrome stands in (CHROMIUM), Ubuntu's chromium being a snap.
     packages.discard(pins["CHROMIUM_DEBIAN_PACKAGE"])
+    assert packages, "no install_debian_package line found"
+    # promtool's package is only downloaded (no root needed), after the same apt-get update.
+    assert "install_promtool\n" in bootstrap
     assert JOB["env"]["CHROMIUM"]
     apt = step_index(lambda s: "apt-get install" in s.get("run", ""))
     setup = step_index(lambda s: "make setup" in s.get("run", ""))

@@ -21,7 +21,10 @@ TASK_NAME = "annotator.annotate"
 
 
 def celery_app(settings: Settings) -> Celery:
-    app = Celery("chr21", broker=settings.broker_url, set_as_current=False)
+    # fixups=[]: neither the API nor the worker is a Django project. Celery's Django fix-up would
+    # set Django up in any process that has DJANGO_SETTINGS_MODULE (make run exports the
+    # frontend's to all its processes): the worker then loaded the frontend and its metrics.
+    app = Celery("chr21", broker=settings.broker_url, set_as_current=False, fixups=[])
     transport_options: dict = {}
     if settings.broker_url.startswith("sqs://"):
         transport_options = sqs_transport_options(settings)
