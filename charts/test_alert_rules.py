@@ -14,31 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.alert_rules import APP_CHARTS, alerts, rendered_rules
 from tests.support.chart_values import REQUIRED, merged
-from tests.support.helm import render_chart, render_error
+from tests.support.helm import render_error
 from tests.support.paths import CHARTS, REPO, TOOLS_BIN
 
-APP_CHARTS = ["gene-api", "web", "worker"]
 PROMTOOL = TOOLS_BIN / "promtool"
 RUNBOOKS = REPO / "docs" / "runbooks"
 SEVERITIES = {"critical", "warning"}
-NAMESPACE = "chr21"
-
-
-def rendered_rules(chart: str) -> dict:
-    """The `everything` scenario's PrometheusRule (namespace chr21, as the environments')."""
-    objects = render_chart(
-        chart=chart,
-        release=chart,
-        namespace=NAMESPACE,
-        values_files=[CHARTS / chart / "ci" / "everything-values.yaml"],
-    )
-    (rule,) = [o for o in objects if o["kind"] == "PrometheusRule"]
-    return rule
-
-
-def alerts(rule: dict) -> list[dict]:
-    return [r for group in rule["spec"]["groups"] for r in group["rules"] if "alert" in r]
 
 
 def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess:
