@@ -45,6 +45,7 @@ README_BLOCKS = {
     "externalSecret.secretStoreRef",
     "networkPolicy.webPodLabels",
     "networkPolicy.apiPodLabels",
+    "grafanaDashboard.labels",
 }
 SCENARIOS = [(chart, path) for chart in CHARTS_UNDER_TEST for path in scenarios(chart)]
 

@@ -1,4 +1,4 @@
-"""The alerts against what the running apps really export: the local stack (`make run`: the
+"""The alerts and dashboards against what the running apps really export: the local stack (`make run`: the
 gene API, the worker, the frontend) serves pages, looks genes up, runs a job that succeeds and
 one that fails; its three /metrics endpoints are scraped; every metric each chart's alerts
 name is one the apps export (with the labels the alert matches on), or one the cluster's own
@@ -13,6 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.alert_rules import APP_CHARTS, alerts, rendered_rules
+from tests.support.dashboards import all_queries, promql
 from tests.support.gitops import load_manifests, run_script
 from tests.support.local_stack import running_stack
 from tests.support.paths import REPO
@@ -105,16 +106,33 @@ def test_the_jobs_and_their_outcomes_are_counted(exported):
     assert {"gene_api_jobs", "gene_api_jobs_oldest_queued_seconds"} <= set(exported["api"])
 
 
-@pytest.mark.parametrize("chart", APP_CHARTS)
-def test_every_metric_an_alert_names_is_exported(chart, exported, platform_metrics):
-    apps = {}
+@pytest.fixture(scope="module")
+def apps(exported) -> dict[str, set[str]]:
+    """Every sample name any app exports, with the label names it carries."""
+    found: dict[str, set[str]] = {}
     for samples in exported.values():
         for name, labels in samples.items():
-            apps.setdefault(name, set()).update(labels)
+            found.setdefault(name, set()).update(labels)
+    return found
+
+
+def assert_exported(where: str, expression: str, apps: dict[str, set[str]], platform_metrics: set[str]):
+    for metric, labels in selectors(expression):
+        if metric in platform_metrics:
+            continue
+        assert metric in apps, f"{where}: no app exports {metric}"
+        wanted = set(labels) - TARGET_LABELS
+        assert wanted <= apps[metric], f"{where}: {metric} has no label {wanted - apps[metric]}"
+
+
+@pytest.mark.parametrize("chart", APP_CHARTS)
+def test_every_metric_an_alert_names_is_exported(chart, apps, platform_metrics):
     for alert in alerts(rendered_rules(chart)):
-        for metric, labels in selectors(alert["expr"]):
-            if metric in platform_metrics:
-                continue
-            assert metric in apps, f"{alert['alert']}: no app exports {metric}"
-            wanted = set(labels) - TARGET_LABELS
-            assert wanted <= apps[metric], f"{alert['alert']}: {metric} has no label {wanted - apps[metric]}"
+        assert_exported(alert["alert"], alert["expr"], apps, platform_metrics)
+
+
+def test_every_metric_a_dashboard_panel_names_is_exported(apps, platform_metrics):
+    queries = all_queries()
+    assert len(queries) > 20
+    for dashboard, panel, query in queries:
+        assert_exported(f"{dashboard}: {panel}", promql(query), apps, platform_metrics)

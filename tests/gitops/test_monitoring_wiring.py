@@ -2,12 +2,16 @@
 every ServiceMonitor, PodMonitor and PrometheusRule of an app is one that Prometheus selects;
 an alert that names a scrape job names the one Prometheus gives that app's metrics (a
 ServiceMonitor's Service, a PodMonitor's namespace/name); every runbook link is this
-repository's docs/runbooks at the revision the environment syncs."""
+repository's docs/runbooks at the revision the environment syncs; every dashboard ConfigMap is
+one Grafana's sidecar loads, and its panels name the apps' scrape jobs and the environment's
+namespace."""
 
+import json
 from urllib.parse import urlsplit
 
 import yaml
 
+from tests.support.dashboards import panel_queries, promql
 from tests.support.paths import REPO
 from tests.support.promql import selectors
 
@@ -97,3 +101,48 @@ def test_runbook_links_are_this_repository_at_the_synced_revision(rendered):
         assert link.startswith(base), link
         assert (REPO / "docs" / "runbooks" / link.removeprefix(base)).is_file(), link
         assert urlsplit(link).scheme == "https"
+
+
+def sidecar_settings(rendered) -> dict[str, str]:
+    """The environment of Grafana's dashboard sidecar (kube-prometheus-stack)."""
+    for obj in rendered.objects(f"kube-prometheus-stack-{rendered.env}"):
+        if obj["kind"] == "Deployment":
+            for container in obj["spec"]["template"]["spec"]["containers"]:
+                if container["name"] == "grafana-sc-dashboard":
+                    return {e["name"]: e.get("value") for e in container.get("env", [])}
+    raise AssertionError("no Grafana dashboard sidecar rendered")
+
+
+def dashboard_maps(rendered) -> list[dict]:
+    return [
+        o
+        for app in rendered.applications()
+        for o in rendered.objects(app)
+        if o["kind"] == "ConfigMap"
+        and any(key.endswith(".json") for key in o.get("data", {}))
+        and not app.startswith("kube-prometheus-stack")
+    ]
+
+
+def test_grafanas_sidecar_loads_every_dashboard_of_the_platform(rendered):
+    sidecar = sidecar_settings(rendered)
+    maps = dashboard_maps(rendered)
+    assert len(maps) == 4, [m["metadata"]["name"] for m in maps]
+    for config_map in maps:
+        assert config_map["metadata"]["labels"].get(sidecar["LABEL"]) == sidecar["LABEL_VALUE"]
+        assert sidecar["NAMESPACE"] in ("ALL", config_map["metadata"]["namespace"])
+
+
+def test_dashboards_name_the_apps_scrape_jobs_and_namespace(rendered):
+    jobs = scrape_jobs(rendered)
+    env = yaml.safe_load((REPO / "environments" / rendered.env / "env.yaml").read_text())["environment"]
+    for config_map in dashboard_maps(rendered):
+        for name, text in config_map["data"].items():
+            dashboard = json.loads(text)
+            (namespace,) = [v for v in dashboard["templating"]["list"] if v["name"] == "namespace"]
+            assert namespace["current"]["value"] == env["namespace"], name
+            for panel in dashboard["panels"]:
+                for query in panel_queries(panel):
+                    for metric, labels in selectors(promql(query)):
+                        if "job" in labels:
+                            assert labels["job"] in jobs, (name, panel["title"], metric, labels["job"])

@@ -15,4 +15,14 @@ REQUIRED = {
     "worker": {"database": {"host": "db.example.internal"}, "pipeline": PIPELINE},
     # And the host it answers to: each environment's web.yaml sets ingress.host.
     "web": {"database": {"host": "db.example.internal"}, "app": {"extraAllowedHosts": ["chr21.example.org"]}},
+    # The add-ons' chart: the cluster's facts, as the addons ApplicationSet passes them.
+    "platform": {
+        "cluster": {
+            "environment": "hml",
+            "name": "chr21-hml",
+            "region": "eu-west-1",
+            "karpenterNodeRole": "chr21-hml-karpenter-node",
+        },
+        "grafanaAdmin": {"secretsManagerKey": "chr21/hml/grafana/admin"},
+    },
 }

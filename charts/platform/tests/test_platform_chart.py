@@ -3,17 +3,10 @@
 
 import pytest
 
+from tests.support.chart_values import REQUIRED
 from tests.support.helm import render_chart, render_error
 
-CLUSTER = {
-    "cluster": {
-        "environment": "hml",
-        "name": "chr21-hml",
-        "region": "eu-west-1",
-        "karpenterNodeRole": "chr21-hml-karpenter-node",
-    },
-    "grafanaAdmin": {"secretsManagerKey": "chr21/hml/grafana/admin"},
-}
+CLUSTER = REQUIRED["platform"]
 
 
 def render(values: dict | None = None) -> dict[tuple[str, str], dict]:

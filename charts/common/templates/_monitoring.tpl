@@ -92,3 +92,28 @@ spec:
 {{- define "common.runbookUrl" -}}
 {{- printf "%s/%s" (.context.Values.prometheusRule.runbookBaseUrl | trimSuffix "/") .runbook -}}
 {{- end -}}
+
+{{/*
+common.grafanaDashboards: one ConfigMap per dashboards/*.json file of the calling chart, when
+.Values.grafanaDashboard.enabled, labelled for kube-prometheus-stack's Grafana sidecar
+(.Values.grafanaDashboard.labels), which loads them from every namespace.
+*/}}
+{{- define "common.grafanaDashboards" -}}
+{{- if .Values.grafanaDashboard.enabled }}
+{{- range $path, $_ := .Files.Glob "dashboards/*.json" }}
+{{- $file := base $path }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ printf "%s-dashboard-%s" (include "common.fullname" $) (trimSuffix ".json" $file) | trunc 63 | trimSuffix "-" }}
+  namespace: {{ $.Release.Namespace }}
+  labels:
+    {{- include "common.labels" $ | nindent 4 }}
+    {{- toYaml $.Values.grafanaDashboard.labels | nindent 4 }}
+data:
+  {{ $file }}: |-
+    {{- $.Files.Get $path | trim | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- end -}}
