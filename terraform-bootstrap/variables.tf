@@ -209,3 +209,21 @@ variable "waf_requests_per_5_minutes" {
   description = "Requests one address may send in five minutes before WAF blocks it."
   default     = 2000
 }
+
+variable "alert_receivers" {
+  description = "Where Alertmanager sends alerts: a Slack incoming-webhook URL (every alert), and in prod a PagerDuty Events v2 routing key (critical alerts page). Secret: give it as TF_VAR_alert_receivers at plan and apply, never in a tfvars file."
+  type = object({
+    slack_webhook_url     = string
+    pagerduty_routing_key = optional(string)
+  })
+  sensitive = true
+  validation {
+    condition     = can(regex("^https://hooks\\.slack\\.com/", var.alert_receivers.slack_webhook_url))
+    error_message = "alert_receivers.slack_webhook_url must be a Slack incoming webhook (https://hooks.slack.com/...)."
+  }
+  # prod pages on critical alerts (environments/prod/addons/kube-prometheus-stack.yaml).
+  validation {
+    condition     = var.environment != "prod" || var.alert_receivers.pagerduty_routing_key != null
+    error_message = "prod pages on critical alerts: alert_receivers.pagerduty_routing_key is required."
+  }
+}

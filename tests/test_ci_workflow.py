@@ -63,8 +63,8 @@ def test_the_debian_packages_bootstrap_tools_needs_are_installed_first():
     # Chromium: the runner's Chrome stands in (CHROMIUM), Ubuntu's chromium being a snap.
     packages.discard(pins["CHROMIUM_DEBIAN_PACKAGE"])
     assert packages, "no install_debian_package line found"
-    # promtool's package is only downloaded (no root needed), after the same apt-get update.
-    assert "install_promtool\n" in bootstrap
+    # promtool's and amtool's packages are only downloaded (no root), after the same apt-get update.
+    assert re.findall(r"^unpack_debian_binary (\w+)", bootstrap, re.MULTILINE) == ["promtool", "amtool"]
     assert JOB["env"]["CHROMIUM"]
     apt = step_index(lambda s: "apt-get install" in s.get("run", ""))
     setup = step_index(lambda s: "make setup" in s.get("run", ""))

@@ -2,9 +2,12 @@
 writes carries exactly the labels and annotations of its offline stand-ins
 (argocd/cluster-secrets/<env>.yaml), which are exactly what the ApplicationSets read; every
 IAM role a rendered ServiceAccount names is one Terraform makes, trusting that service account;
-the database secrets are at the keys the charts' ExternalSecrets read; Argo CD's first install
+every Secrets Manager secret a rendered ExternalSecret reads is one Terraform makes, and every one
+it makes is read, holding the keys its readers take; Argo CD's first install
 is the chart and values file the argo-cd Application syncs, and the root Application is
 argocd/bootstrap/root-app.yaml."""
+
+import re
 
 import pytest
 import yaml
@@ -120,3 +123,57 @@ def test_the_root_application_is_the_one_in_git():
         chart=BOOTSTRAP / "charts" / "resources", release="root", values={"resources": [root]}
     )
     assert objects == [root]
+
+
+def secrets_read(rendered) -> dict[str, set[str]]:
+    """Secrets Manager key => the properties read of it ("" for the whole value, "*" for all
+    of a JSON secret's keys), over every ExternalSecret the environment renders."""
+    read: dict[str, set[str]] = {}
+    for application in rendered.applications():
+        for obj in rendered.objects(application):
+            if obj["kind"] != "ExternalSecret":
+                continue
+            for item in obj["spec"].get("data", []):
+                read.setdefault(item["remoteRef"]["key"], set()).add(item["remoteRef"].get("property", ""))
+            for item in obj["spec"].get("dataFrom", []):
+                read.setdefault(item["extract"]["key"], set()).add("*")
+    return read
+
+
+def secrets_made(environment: str) -> set[str]:
+    values = locals_()
+    made = {f"chr21/{environment}/{user}/database" for user in variable(environment, "database_users")}
+    others = {unquoted(k) for k in values["generated_keys"]} | {unquoted(k) for k in values["json_secrets"]}
+    assert 'name       = "chr21/${var.environment}/${each.key}"' in (BOOTSTRAP / "secrets.tf").read_text()
+    return made | {f"chr21/{environment}/{name}" for name in others}
+
+
+def test_every_secret_read_is_made_and_every_one_made_is_read(rendered):
+    assert set(secrets_read(rendered)) == secrets_made(rendered.env)
+
+
+def test_the_json_secrets_hold_what_their_readers_take(rendered):
+    """Grafana's admin Secret: the keys Grafana's pod reads; the receivers': the files
+    Alertmanager's receivers read."""
+    kube_prometheus_stack = rendered.objects(f"kube-prometheus-stack-{rendered.env}")
+    grafana_keys = {
+        env["valueFrom"]["secretKeyRef"]["key"]
+        for obj in kube_prometheus_stack
+        if obj["kind"] == "Deployment"
+        for container in obj["spec"]["template"]["spec"]["containers"]
+        for env in container.get("env", [])
+        if env.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == "grafana-admin"
+    }
+    grafana = locals_()["json_secrets"]['"grafana/admin"']
+    assert grafana_keys == {"admin-user", "admin-password"} == set(grafana)
+    receivers = (
+        (BOOTSTRAP / "secrets.tf")
+        .read_text()
+        .split("alert_receivers_secret = merge(", 1)[1]
+        .split("\n  )", 1)[0]
+    )
+    made = set(re.findall(r"\{ ([a-z-]+) = var\.alert_receivers", receivers))
+    config = (REPO / "environments" / rendered.env / "addons" / "kube-prometheus-stack.yaml").read_text()
+    files = set(re.findall(r"/etc/alertmanager/secrets/alertmanager-receivers/([a-z-]+)", config))
+    assert files
+    assert files <= made, sorted(files - made)

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 def objects(rendered, app: str) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for obj in rendered.objects(f"{app}-{rendered.env}"):
+        if "grafana_dashboard" in obj["metadata"].get("labels", {}):
+            continue  # the dashboard's ConfigMap, not the app's settings
         found.setdefault(obj["kind"], []).append(obj)
     return found
 

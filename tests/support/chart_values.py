@@ -24,5 +24,6 @@ REQUIRED = {
             "karpenterNodeRole": "chr21-hml-karpenter-node",
         },
         "grafanaAdmin": {"secretsManagerKey": "chr21/hml/grafana/admin"},
+        "alertmanagerReceivers": {"secretsManagerKey": "chr21/hml/alertmanager/receivers"},
     },
 }

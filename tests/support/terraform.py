@@ -136,12 +136,13 @@ def module_outputs_read() -> set[tuple[str, str]]:
     return found
 
 
-def locals_blocks(path: Path) -> list[str]:
-    """The text of each top-level `locals { ... }` block of a .tf file, in order (HCL's
-    interpolations `${...}` balance their braces too)."""
+def top_level_blocks(path: Path, header: str) -> list[str]:
+    """The text of each top-level block of a .tf file whose first line is `<header> {`
+    (`locals`, `variable "region"`), in order; HCL's interpolations `${...}` balance their
+    braces too."""
     text = path.read_text()
     found = []
-    for start in (m.start() for m in re.finditer(r"^locals \{$", text, re.MULTILINE)):
+    for start in (m.start() for m in re.finditer(rf"^{re.escape(header)} \{{$", text, re.MULTILINE)):
         depth = 0
         for end in range(start, len(text)):
             depth += {"{": 1, "}": -1}.get(text[end], 0)
@@ -151,21 +152,36 @@ def locals_blocks(path: Path) -> list[str]:
     return found
 
 
-def evaluate(expression: str, environment: str, blocks: list[str], repo: Path = REPO):
+def locals_blocks(path: Path) -> list[str]:
+    return top_level_blocks(path, "locals")
+
+
+def variable_block(name: str) -> str:
+    (block,) = top_level_blocks(BOOTSTRAP / "variables.tf", f'variable "{name}"')
+    return block
+
+
+def evaluate(
+    expression: str, environment: str, blocks: list[str], repo: Path = REPO, variables: dict | None = None
+):
     """An expression evaluated by Terraform itself (`terraform console`, which needs neither
-    `init` nor providers when the module has none) over the given locals blocks, with
-    var.environment set, in a folder laid out as terraform-bootstrap beside <repo>/environments."""
+    `init` nor providers when the module has none) over the given blocks, with var.environment
+    and `variables` set, in a folder laid out as terraform-bootstrap beside <repo>/environments.
+    A variable's failed validation raises, with Terraform's message."""
     terraform = shutil.which("terraform")
     if terraform is None:
         raise FileNotFoundError("terraform is not on PATH (README, set-up)")
+    given = {"environment": environment, **(variables or {})}
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / "terraform-bootstrap"
         module.mkdir()
         (Path(folder) / "environments").symlink_to(repo / "environments")
-        variable = 'variable "environment" {\n  type = string\n}\n'
-        (module / "main.tf").write_text("\n".join([variable, *blocks]) + "\n")
+        declared = "\n".join(blocks)
+        if 'variable "environment"' not in declared:
+            declared = 'variable "environment" {\n  type = string\n}\n' + declared
+        (module / "main.tf").write_text(declared + "\n")
         result = subprocess.run(
-            [terraform, "console", f"-var=environment={environment}"],
+            [terraform, "console", "-no-color", *(f"-var={k}={v}" for k, v in given.items())],
             input=f"jsonencode({expression})\n",
             cwd=module,
             capture_output=True,
@@ -173,6 +189,8 @@ def evaluate(expression: str, environment: str, blocks: list[str], repo: Path = 
             env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
             timeout=60,
         )
-    if result.returncode != 0:
-        raise RuntimeError(f"terraform console: {result.stderr.strip()}")
+    if result.returncode != 0 or "Error:" in result.stderr:
+        # One line, and without the trace of the crash console adds after a failed validation.
+        message = " ".join(result.stderr.split("!!!!", 1)[0].split())
+        raise RuntimeError(f"terraform console: {message}")
     return json.loads(json.loads(result.stdout))

@@ -1,6 +1,7 @@
 """Every variable of terraform-bootstrap is typed and described; each environment's tfvars
-sets only variables that exist and every one without a default; the environments differ
-where the issue says they must (zones, NAT gateways, the public endpoint)."""
+sets only variables that exist and every one without a default, but the secret ones, which
+no tfvars file holds and the README says how to give; the environments differ where the issue
+says they must (zones, NAT gateways, the public endpoint)."""
 
 import ipaddress
 
@@ -12,6 +13,7 @@ from tests.support.terraform import blocks, tfvars, unquoted
 
 VARIABLES = blocks("variable")
 ENVIRONMENTS = ["hml", "prod"]
+SECRET = {name for name, body in VARIABLES.items() if body.get("sensitive") is True}
 
 
 @pytest.mark.parametrize("name", sorted(VARIABLES))
@@ -24,9 +26,18 @@ def test_every_variable_has_a_type_and_a_description(name):
 def test_tfvars_set_declared_variables_and_every_required_one(environment):
     values = tfvars(environment)
     assert set(values) <= set(VARIABLES), f"not variables: {sorted(set(values) - set(VARIABLES))}"
-    required = {name for name, body in VARIABLES.items() if "default" not in body}
+    required = {name for name, body in VARIABLES.items() if "default" not in body} - SECRET
     assert required <= set(values), f"{environment}.tfvars misses {sorted(required - set(values))}"
     assert unquoted(values["environment"]) == environment
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_secret_variables_are_in_no_tfvars_and_the_readme_says_how_to_give_them(environment):
+    assert SECRET, "no sensitive variable"
+    assert not SECRET & set(tfvars(environment))
+    readme = (REPO / "terraform-bootstrap" / "README.md").read_text()
+    for name in SECRET:
+        assert f"TF_VAR_{name}" in readme, name
 
 
 def test_hml_is_two_zones_and_one_nat_prod_three_and_one_per_zone_without_a_public_endpoint():
