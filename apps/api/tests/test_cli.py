@@ -56,3 +56,34 @@ def test_unknown_command_is_a_usage_error(capsys):
         main(["nope"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["jobs", "fail", "../../etc/passwd", "--reason", "x"], "is not a job id (a UUID)"),
+        (["jobs", "fail", "00000000-0000-4000-8000-000000000009", "--reason", "   "], "a reason of 1 to 500"),
+        (
+            ["jobs", "fail", "00000000-0000-4000-8000-000000000009", "--reason", "x" * 501],
+            "a reason of 1 to 500",
+        ),
+        (["jobs", "stuck", "--older-than", "0"], "between 1 second and a year"),
+        (["jobs", "stuck", "--older-than", "soon"], "is not a number of seconds"),
+        (["jobs", "failed", "--limit", "100000"], "invalid choice"),
+    ],
+)
+def test_on_call_job_commands_refuse_what_is_not_theirs_to_take(args, says, tmp_path):
+    result = gene_api(*args, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_failing_a_job_that_does_not_exist_is_one_line_and_exit_1(tmp_path):
+    url = f"sqlite:///{tmp_path}/db.sqlite3"
+    assert gene_api("db", "upgrade", DATABASE_URL=url).returncode == 0
+    result = gene_api(
+        "jobs", "fail", "00000000-0000-4000-8000-000000000009", "--reason", "lost", DATABASE_URL=url
+    )
+    assert result.returncode == 1
+    assert result.stderr == "gene-api: error: no job 00000000-0000-4000-8000-000000000009\n"

@@ -1,4 +1,5 @@
-"""`gene-api`: migrate and seed the database, serve the API, write the OpenAPI document.
+"""`gene-api`: migrate and seed the database, serve the API, write the OpenAPI document, and
+on-call's view of the jobs (`gene-api jobs`, docs/runbooks/stuck-or-failing-job.md).
 
 Errors a user can cause (unreachable database, unreadable data file) end with one
 line on stderr and exit status 1, not a traceback.
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gene_api.core.config import get_settings
 from gene_api.core.security import TokenError
 from gene_api.dataset import DATA_FILE, DatasetError
+from gene_api.jobs import oncall
 
 # The production command; the Dockerfile and the Helm chart run `gene-api serve`.
 SERVE_ARGV = [
@@ -78,6 +80,29 @@ def token(args: argparse.Namespace) -> None:
     print(mint_token(key.get_secret_value(), args.name, timedelta(hours=args.hours)))
 
 
+def _jobs():
+    from datetime import UTC, datetime
+
+    from gene_api.jobs.state import JobStore
+
+    return JobStore(_engine()), datetime.now(UTC)
+
+
+def jobs_stuck(args: argparse.Namespace) -> None:
+    store, now = _jobs()
+    print("\n".join(oncall.stuck_lines(store, args.older_than, now)))
+
+
+def jobs_failed(args: argparse.Namespace) -> None:
+    store, now = _jobs()
+    print("\n".join(oncall.failed_lines(store, args.since, args.limit, now)))
+
+
+def jobs_fail(args: argparse.Namespace) -> None:
+    store, _ = _jobs()
+    print(oncall.fail_line(store, args.job_id, args.reason))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gene-api", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -100,6 +125,20 @@ def parser() -> argparse.ArgumentParser:
     mint.add_argument("name", help="the user (1-64 letters, digits, . _ @ -)")
     mint.add_argument("--hours", type=float, default=12, help="how long it is valid (default 12)")
     mint.set_defaults(run=token)
+    jobs = commands.add_parser(
+        "jobs", help="on-call: stuck and failed jobs, and failing a lost one"
+    ).add_subparsers(required=True, metavar="ACTION")
+    stuck = jobs.add_parser("stuck", help="jobs queued or running for longer than --older-than")
+    stuck.add_argument("--older-than", type=oncall.seconds, default=3600, help="seconds (default 3600)")
+    stuck.set_defaults(run=jobs_stuck)
+    failed = jobs.add_parser("failed", help="the latest failed jobs and why")
+    failed.add_argument("--since", type=oncall.seconds, default=3600, help="seconds back (default 3600)")
+    failed.add_argument("--limit", type=int, choices=range(1, 1001), default=20, metavar="1-1000")
+    failed.set_defaults(run=jobs_failed)
+    fail = jobs.add_parser("fail", help="fail a queued or running job whose runner is lost, with a reason")
+    fail.add_argument("job_id", type=oncall.job_id)
+    fail.add_argument("--reason", type=oncall.reason, required=True, help="what its owner will read")
+    fail.set_defaults(run=jobs_fail)
     return root
 
 
@@ -111,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
         print(f"gene-api: error: invalid setting: {problems}", file=sys.stderr)
         return 1
-    except (DatasetError, TokenError) as error:
+    except (DatasetError, TokenError, oncall.JobsCommandError) as error:
         print(f"gene-api: error: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:

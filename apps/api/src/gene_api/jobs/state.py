@@ -8,7 +8,7 @@ finished job back or finish it twice: `start` tells the runner whether there is 
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select, update
 
@@ -94,6 +94,33 @@ class JobStore:
                 .offset((page - 1) * page_size)
             ).all()
         return total, [Job(**row._mapping) for row in rows]
+
+    def stuck(self, older_than: timedelta, at: datetime) -> list[Job]:
+        """Jobs queued, or running, for longer than `older_than` at `at`, the oldest first."""
+        table = Job.__table__
+        since = at - older_than
+        query = (
+            select(*table.columns)
+            .where(
+                ((table.c.status == "queued") & (table.c.created_at < since))
+                | ((table.c.status == "running") & (table.c.started_at < since))
+            )
+            .order_by(table.c.created_at, table.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [Job(**row._mapping) for row in connection.execute(query)]
+
+    def failed_since(self, since: timedelta, limit: int, at: datetime) -> list[Job]:
+        """Jobs that failed within `since` before `at`, the latest first, at most `limit`."""
+        table = Job.__table__
+        query = (
+            select(*table.columns)
+            .where(table.c.status == "failed", table.c.finished_at >= at - since)
+            .order_by(table.c.finished_at.desc(), table.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [Job(**row._mapping) for row in connection.execute(query)]
 
     def _update(self, job_id: str, statuses: tuple[str, ...], **values) -> bool:
         table = Job.__table__
