@@ -67,3 +67,8 @@ output "app_hosts" {
   description = "The apps' host names in the environment's zone, each with whether its record exists yet (false until the apply after Argo CD's first sync has found the ALB)."
   value       = { for host in keys(local.ingress_hosts) : host => contains(keys(aws_route53_record.app), host) }
 }
+
+output "images_role_arn" {
+  description = "The role the image pipeline assumes to push to this environment's ECR: the repository's Actions variable HML_IMAGES_ROLE_ARN or PROD_IMAGES_ROLE_ARN."
+  value       = module.images_role.arn
+}

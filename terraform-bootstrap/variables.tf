@@ -129,6 +129,11 @@ variable "platform_repo_url" {
   type        = string
   description = "This repository's URL, which Argo CD syncs from (the cluster secret's platform_repo_url)."
   default     = "https://github.com/chr21-platform/chr21-platform.git"
+  # The image pipeline's role trusts this repository's main branch (github.tf).
+  validation {
+    condition     = can(regex("^https://github\\.com/[^/]+/[^/]+$", var.platform_repo_url))
+    error_message = "platform_repo_url must be a GitHub repository's https URL (https://github.com/<owner>/<name>[.git])."
+  }
 }
 
 variable "platform_repo_revision" {
@@ -226,4 +231,10 @@ variable "alert_receivers" {
     condition     = var.environment != "prod" || var.alert_receivers.pagerduty_routing_key != null
     error_message = "prod pages on critical alerts: alert_receivers.pagerduty_routing_key is required."
   }
+}
+
+variable "github_oidc_provider_exists" {
+  description = "Whether the account already has GitHub's OIDC provider (token.actions.githubusercontent.com): then it is used, not created."
+  type        = bool
+  default     = false
 }

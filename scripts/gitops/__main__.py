@@ -1,5 +1,5 @@
-"""Command line of scripts/render, diff, promote, rollback, crd-schemas, pull-charts and
-module-interfaces."""
+"""Command line of scripts/render, diff, promote, release, rollback, images, crd-schemas,
+pull-charts and module-interfaces."""
 
 import argparse
 import sys
@@ -7,12 +7,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkov, crdschemas, moduleinterfaces, pullcharts
+from . import checkov, crdschemas, images, moduleinterfaces, pullcharts
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
 from .outdir import OutdirError, check_outdir, write_whole
-from .promote import PromotionError, promote, rollback
+from .promote import PromotionError, promote, release, rollback
 from .render import RenderError, render_environment
 from .repo import RepoError, load_manifests
 
@@ -97,6 +97,17 @@ def cmd_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    commit = release(args.app, args.env, args.digest, args.built_from)
+    print(f"release: committed {commit[:12]}; roll back with: scripts/rollback {args.app} {args.env}")
+    return 0
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    print(images.matrix_json(args.env))
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     reverted, commit = rollback(args.app, args.env)
     print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n", flush=True)
@@ -158,6 +169,15 @@ def parser() -> argparse.ArgumentParser:
     prom.add_argument("--from", dest="source", required=True)
     prom.add_argument("--to", dest="target", required=True)
     prom.set_defaults(run=cmd_promote)
+    rel = commands.add_parser("release", help="commit a newly built image of APP (its digest) into ENV")
+    rel.add_argument("app")
+    rel.add_argument("env")
+    rel.add_argument("--digest", required=True, help="the pushed image's digest (sha256:...)")
+    rel.add_argument("--built-from", required=True, help="the full id of the commit it was built from")
+    rel.set_defaults(run=cmd_release)
+    imgs = commands.add_parser("images", help="the build matrix of ENV's images, as JSON")
+    imgs.add_argument("env")
+    imgs.set_defaults(run=cmd_images)
     back = commands.add_parser("rollback", help="git revert the last promotion of APP in ENV")
     back.add_argument("app")
     back.add_argument("env")

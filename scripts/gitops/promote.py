@@ -115,10 +115,31 @@ def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
     """Commit the source environment's image reference of `app` into the target; returns the commit."""
     if source == target:
         raise PromotionError("--from and --to name the same environment")
-    src, dst = values_path(app, source, repo), values_path(app, target, repo)
+    src = values_path(app, source, repo)
+    values_path(app, target, repo)
+    require_clean(repo)
+    new = image_of(load_yaml(src, repo), src.relative_to(repo).as_posix())
+    return _commit_reference(app, target, new, source, f"from {source}", repo)
+
+
+def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO) -> str:
+    """Commit a newly built image (its digest, in the repository the environment's file names)
+    into `env`: a promotion whose source is the build of commit `built_from`, so
+    scripts/rollback reverts it like any other. Returns the commit."""
+    if not re.fullmatch(r"[0-9a-f]{40}", built_from):
+        raise PromotionError(f"--built-from {built_from[:60]!r} is not a full commit id (40 hex digits)")
+    values_path(app, env, repo)
+    new = ImageRef("digest", digest)
+    if not GRAMMAR["digest"].fullmatch(digest):
+        raise PromotionError(f"{digest[:80]!r} is not an image digest (sha256:<64 hex> or sha512:<128 hex>)")
+    return _commit_reference(app, env, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
+
+
+def _commit_reference(app: str, target: str, new: ImageRef, source: str, origin: str, repo: Path) -> str:
+    """One commit that sets `app`'s image reference in `target` to `new`, and nothing else."""
+    dst = values_path(app, target, repo)
     require_clean(repo)
     where = dst.relative_to(repo).as_posix()
-    new = image_of(load_yaml(src, repo), src.relative_to(repo).as_posix())
     before_text = dst.read_text()
     before = load_yaml(dst, repo)
     old = image_of(before, where)
@@ -143,7 +164,7 @@ def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
         if after != expected or image_of(after, where) != new:
             raise PromotionError(f"{where}: the written file does not hold exactly the new image {new}")
         message = (
-            f"promote {app} to {target}: {old} -> {new} (from {source})\n\n"
+            f"promote {app} to {target}: {old} -> {new} ({origin})\n\n"
             f"Promoted-App: {app}\nPromoted-From: {source}\nPromoted-To: {target}\n"
         )
         git("add", "--", where, cwd=repo)
@@ -204,3 +225,20 @@ def rollback(app: str, env: str, repo: Path = REPO) -> tuple[str, str]:
         undo()
         raise
     return target, resolve("HEAD", repo)
+
+
+# An image repository: a registry host (and port), then one or more lower-case path components.
+_REPOSITORY = re.compile(r"[a-z0-9.-]+(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+")
+
+
+def image_repository(app: str, env: str, repo: Path = REPO) -> str:
+    """The repository `env` pulls `app`'s image from (its values file's `image.repository`)."""
+    path = values_path(app, env, repo)
+    data = load_yaml(path, repo)
+    image = data.get("image") if isinstance(data, dict) else None
+    repository = image.get("repository") if isinstance(image, dict) else None
+    if not isinstance(repository, str) or not _REPOSITORY.fullmatch(repository):
+        raise PromotionError(
+            f"{path.relative_to(repo).as_posix()}: image.repository is not an image repository"
+        )
+    return repository

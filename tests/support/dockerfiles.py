@@ -7,13 +7,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tests.support.gitops import IMAGE_DOCKERFILES
 from tests.support.paths import REPO, TOOLS_BIN
 
-DOCKERFILES = {
-    "gene-api": REPO / "apps" / "api" / "Dockerfile",
-    "web": REPO / "apps" / "web" / "Dockerfile",
-    "worker": REPO / "worker" / "Dockerfile",
-}
+# The image pipeline's mapping (scripts/gitops/images.py), the one source.
+DOCKERFILES = {app: REPO / path for app, path in IMAGE_DOCKERFILES.items()}
 
 
 def instructions(dockerfile: Path) -> list[str]:

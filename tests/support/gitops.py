@@ -15,10 +15,12 @@ from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exp
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
+from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
 from gitops.pullcharts import pinned_charts, pull_command
 from gitops.repo import applicationsets, context_for, environments, load_manifests
 
 __all__ = [
+    "IMAGE_DOCKERFILES",
     "applications",
     "applicationsets",
     "checkov_scan",

@@ -20,7 +20,7 @@ BOOTSTRAP = REPO / "terraform-bootstrap"
 # Arguments of a module block that are Terraform's, not the module's variables.
 META_ARGUMENTS = {"source", "version", "for_each", "count", "providers", "depends_on"}
 # What python-hcl2 adds beside the HCL: block markers and comments.
-PARSER_KEYS = {"__is_block__", "__comments__"}
+PARSER_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
 
 
 def unquoted(value):
