@@ -3,17 +3,42 @@
 Each Application's objects are compared as Argo CD compares them: one object after another
 in a stable order (kind, namespace, name), whatever order helm wrote them in, and without
 the fields the Application's ignoreDifferences lists (ignore.py).
+
+An environment whose inputs are the same tree at both refs (the ApplicationSets and cluster
+secrets, the charts, its own folder) renders the same at both: it is not rendered (a
+promotion to prod leaves hml unrendered).
 """
 
 import difflib
+import subprocess
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from .ignore import masked
+from .paths import ENVIRONMENTS, REPO
 from .render import render_environment
 from .repo import DUMPER, RepoError, checkout, environments, load_manifests, resolve
+
+# What an environment's render reads from the repository, besides its own folder.
+SHARED_INPUTS = ("argocd", "charts")
+
+
+def _tree(ref: str, path: str, repo: Path) -> str | None:
+    """The git object id of `path` at `ref`; None where it is missing."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}:{path}"], cwd=repo, capture_output=True, text=True
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def same_inputs(base: str, head: str, env: str, repo: Path = REPO) -> bool:
+    """Whether everything the render of `env` reads is the same tree at both refs."""
+    return all(
+        _tree(base, path, repo) == _tree(head, path, repo) is not None
+        for path in (*SHARED_INPUTS, f"{ENVIRONMENTS}/{env}")
+    )
 
 
 def _canonical(manifests: str, ignore_differences: list[dict]) -> str:
@@ -63,6 +88,9 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
     sections, changed = [], 0
     with tempfile.TemporaryDirectory() as scratch:
         for env in envs:
+            if env in known[base] and env in known[head] and same_inputs(base, head, env):
+                progress(f"diff: {env} has the same inputs at both refs; nothing to render")
+                continue
             before, after = Path(scratch, "base", env), Path(scratch, "head", env)
             for ref, out in ((base, before), (head, after)):
                 out.mkdir(parents=True)

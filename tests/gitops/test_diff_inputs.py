@@ -1,0 +1,45 @@
+"""scripts/diff renders only the environments whose inputs changed between the two refs (the
+ApplicationSets and cluster secrets under argocd/, the charts, the environment's own folder):
+the others render the same at both and are left out, which is most of a promotion's diff time."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.gitops import git, repository_copy, run_script
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return repository_copy(tmp_path_factory.mktemp("diff") / "repo")
+
+
+def commit(repo: Path, path: str, text: str) -> None:
+    target = repo / path
+    target.write_text(target.read_text() + text)
+    git(repo, "commit", "--quiet", "-am", f"change {path}")
+
+
+def test_a_change_outside_the_inputs_renders_nothing(repo):
+    commit(repo, "README.md", "\nA line.\n")
+    result = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "hml has the same inputs at both refs" in result.stderr
+    assert "prod has the same inputs at both refs" in result.stderr
+    assert "rendering" not in result.stderr
+
+
+def test_an_environments_change_renders_that_environment_only(repo):
+    commit(repo, "environments/prod/apps/worker.yaml", "# a comment\n")
+    result = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "hml has the same inputs at both refs" in result.stderr
+    assert "diff: rendering prod at HEAD~1" in result.stderr
+
+
+def test_a_charts_change_renders_every_environment(repo):
+    commit(repo, "charts/web/values.yaml", "# a comment\n")
+    result = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "same inputs" not in result.stderr
+    assert {"diff: rendering hml at HEAD", "diff: rendering prod at HEAD"} <= set(result.stderr.splitlines())
