@@ -90,13 +90,24 @@ def downloaded_packages(bootstrap: Path = BOOTSTRAP) -> dict[str, tuple[str, Pat
             f"{manifest} not found: run 'terraform init -backend=false' in {bootstrap} first "
             "(it downloads the modules from the registry)"
         )
+    try:
+        modules = json.loads(manifest.read_text()).get("Modules", [])
+    except (ValueError, AttributeError):
+        raise ModuleInterfaceError(
+            f"{manifest} is not terraform init's module manifest; run init again"
+        ) from None
+    downloads = (bootstrap / ".terraform" / "modules").resolve()
     packages: dict[str, tuple[str, Path]] = {}
-    for module in json.loads(manifest.read_text()).get("Modules", []):
-        source = module.get("Source", "")
-        if not source.startswith(REGISTRY_HOST):
+    for module in modules:
+        source = module.get("Source", "") if isinstance(module, dict) else ""
+        if not isinstance(source, str) or not source.startswith(REGISTRY_HOST):
             continue  # the root module, or a local one
         registry, _, folder = source.removeprefix(REGISTRY_HOST).partition("//")
-        directory = bootstrap / module["Dir"]
+        directory = bootstrap / str(module.get("Dir", ""))
+        if not directory.resolve().is_relative_to(downloads):
+            raise ModuleInterfaceError(
+                f"{manifest}: {registry} is not under .terraform/modules; run init again"
+            )
         root = Path(str(directory).removesuffix("/" + folder)) if folder else directory
         version = module.get("Version", "")
         if packages.get(registry, (version, root))[0] != version:

@@ -132,3 +132,27 @@ def test_it_never_writes_over_a_folder_it_did_not_write(tmp_path, round_trip):
     assert result.returncode == 1
     assert "holds files these commands did not write" in result.stderr
     assert (mine / "notes.txt").read_text() == "keep"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        ("{", "is not terraform init's module manifest"),
+        ("[]", "is not terraform init's module manifest"),
+        ('{"Modules": []}', "lists no registry module"),
+        (
+            json.dumps(
+                {"Modules": [{"Source": f"{REGISTRY}a/b/aws", "Version": "1.0.0", "Dir": "../../etc"}]}
+            ),
+            "is not under .terraform/modules",
+        ),
+    ],
+)
+def test_a_broken_manifest_is_one_line_and_nothing_is_written(tmp_path, manifest, says):
+    (tmp_path / ".terraform" / "modules").mkdir(parents=True)
+    (tmp_path / ".terraform" / "modules" / "modules.json").write_text(manifest)
+    result = run_script("module-interfaces", str(tmp_path / "out"), "--bootstrap", str(tmp_path))
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
