@@ -115,11 +115,10 @@ def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
     """Commit the source environment's image reference of `app` into the target; returns the commit."""
     if source == target:
         raise PromotionError("--from and --to name the same environment")
-    src = values_path(app, source, repo)
-    values_path(app, target, repo)
+    src, dst = values_path(app, source, repo), values_path(app, target, repo)
     require_clean(repo)
     new = image_of(load_yaml(src, repo), src.relative_to(repo).as_posix())
-    return _commit_reference(app, target, new, source, f"from {source}", repo)
+    return _commit_reference(app, target, dst, new, source, f"from {source}", repo)
 
 
 def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO) -> str:
@@ -128,17 +127,19 @@ def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO)
     scripts/rollback reverts it like any other. Returns the commit."""
     if not re.fullmatch(r"[0-9a-f]{40}", built_from):
         raise PromotionError(f"--built-from {built_from[:60]!r} is not a full commit id (40 hex digits)")
-    values_path(app, env, repo)
+    dst = values_path(app, env, repo)
     new = ImageRef("digest", digest)
     if not GRAMMAR["digest"].fullmatch(digest):
         raise PromotionError(f"{digest[:80]!r} is not an image digest (sha256:<64 hex> or sha512:<128 hex>)")
-    return _commit_reference(app, env, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
-
-
-def _commit_reference(app: str, target: str, new: ImageRef, source: str, origin: str, repo: Path) -> str:
-    """One commit that sets `app`'s image reference in `target` to `new`, and nothing else."""
-    dst = values_path(app, target, repo)
     require_clean(repo)
+    return _commit_reference(app, env, dst, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
+
+
+def _commit_reference(
+    app: str, target: str, dst: Path, new: ImageRef, source: str, origin: str, repo: Path
+) -> str:
+    """One commit that sets `app`'s image reference in `dst` (target's values file, checked, in a
+    clean tree) to `new`, and nothing else."""
     where = dst.relative_to(repo).as_posix()
     before_text = dst.read_text()
     before = load_yaml(dst, repo)

@@ -2,6 +2,8 @@
 environments'): for promtool (charts/test_alert_rules.py) and for the scrape of the running
 apps (tests/test_metrics_contract.py)."""
 
+from functools import cache
+
 from tests.support.helm import render_chart
 from tests.support.paths import CHARTS
 
@@ -9,8 +11,9 @@ APP_CHARTS = ["gene-api", "web", "worker"]
 NAMESPACE = "chr21"
 
 
+@cache
 def rendered_rules(chart: str) -> dict:
-    """The chart's PrometheusRule."""
+    """The chart's PrometheusRule (rendered once per test process; callers only read it)."""
     objects = render_chart(
         chart=chart,
         release=chart,

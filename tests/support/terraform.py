@@ -194,3 +194,20 @@ def evaluate(
         message = " ".join(result.stderr.split("!!!!", 1)[0].split())
         raise RuntimeError(f"terraform console: {message}")
     return json.loads(json.loads(result.stdout))
+
+
+def alert_receivers_secret(environment: str, receivers: dict) -> dict:
+    """What secrets.tf writes as Alertmanager's receivers' secret for TF_VAR_alert_receivers,
+    evaluated by Terraform (its validations included)."""
+    blocks = [
+        variable_block("environment"),
+        variable_block("alert_receivers"),
+        locals_blocks(BOOTSTRAP / "secrets.tf")[1],
+    ]
+    return evaluate(
+        # Secret values print as "(sensitive value)": shown here, in a test, on purpose.
+        "jsondecode(nonsensitive(jsonencode(local.alert_receivers_secret)))",
+        environment,
+        blocks,
+        variables={"alert_receivers": json.dumps(receivers)},
+    )

@@ -3,36 +3,21 @@ expressions: the alert receivers' credentials come from a secret variable, check
 anything is made (a Slack webhook; a PagerDuty key in prod, which pages), and are written under
 the file names Alertmanager's receivers read."""
 
-import json
-
 import pytest
 
-from tests.support.terraform import BOOTSTRAP, evaluate, locals_blocks, variable_block
+from tests.support.terraform import alert_receivers_secret
 
 SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
-BLOCKS = [
-    variable_block("environment"),
-    variable_block("alert_receivers"),
-    locals_blocks(BOOTSTRAP / "secrets.tf")[1],
-]
-
-
-def receivers_secret(environment: str, receivers: dict) -> dict:
-    return evaluate(
-        # Secret values print as "(sensitive value)": shown here, in a test, on purpose.
-        "jsondecode(nonsensitive(jsonencode(local.alert_receivers_secret)))",
-        environment,
-        BLOCKS,
-        variables={"alert_receivers": json.dumps(receivers)},
-    )
 
 
 def test_hml_notifies_a_channel_only():
-    assert receivers_secret("hml", {"slack_webhook_url": SLACK}) == {"slack-webhook-url": SLACK}
+    assert alert_receivers_secret("hml", {"slack_webhook_url": SLACK}) == {"slack-webhook-url": SLACK}
 
 
 def test_prod_pages_too():
-    secret = receivers_secret("prod", {"slack_webhook_url": SLACK, "pagerduty_routing_key": "R0UT1NGKEY"})
+    secret = alert_receivers_secret(
+        "prod", {"slack_webhook_url": SLACK, "pagerduty_routing_key": "R0UT1NGKEY"}
+    )
     assert secret == {"slack-webhook-url": SLACK, "pagerduty-routing-key": "R0UT1NGKEY"}
 
 
@@ -45,4 +30,4 @@ def test_prod_pages_too():
 )
 def test_what_would_not_deliver_is_refused_before_anything_is_made(environment, receivers, says):
     with pytest.raises(RuntimeError, match=says):
-        receivers_secret(environment, receivers)
+        alert_receivers_secret(environment, receivers)

@@ -15,16 +15,10 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from gene_api.jobs.state import as_utc
 from gene_api.models import JOB_STATUSES, Job
 
 log = logging.getLogger("gene_api.jobs.metrics")
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 class JobsCollector(Collector):
@@ -56,9 +50,9 @@ class JobsCollector(Collector):
         for status, count, created, started in rows:
             counts[status] = count
             if status == "queued":
-                oldest["queued"] = _aware(created)
+                oldest["queued"] = as_utc(created)
             elif status == "running":
-                oldest["running"] = _aware(started) or _aware(created)
+                oldest["running"] = as_utc(started) or as_utc(created)
         jobs = GaugeMetricFamily("gene_api_jobs", "Jobs in the jobs table, by status", labels=["status"])
         for status, count in counts.items():
             jobs.add_metric([status], count)

@@ -4,9 +4,9 @@ their reasons, and failing a job whose runner is lost."""
 
 import argparse
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from gene_api.jobs.state import JobStore
+from gene_api.jobs.state import JobStore, as_utc
 from gene_api.models import Job
 
 MAX_REASON = 500
@@ -40,15 +40,10 @@ def reason(text: str) -> str:
     return text
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 def _age(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "-"
-    minutes = int((now - _utc(moment)).total_seconds() // 60)
+    minutes = int((now - as_utc(moment)).total_seconds() // 60)
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 

@@ -43,6 +43,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime: SQLite gives them back naive, all are UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 @dataclass(frozen=True)
 class Start:
     """What `JobStore.start` found: run the job, or leave it (finished, or failed for good)."""
