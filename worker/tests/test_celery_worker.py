@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from gene_api.db import make_engine
 from gene_api.main import create_app
 from tests.support.jobs import bearer
+from tests.support.logs import json_lines, with_request_id
 from worker.tests.workers import wait_for, worker, worker_settings
 
 BROKERS = {
@@ -36,7 +37,8 @@ def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp
         postgres_url, tmp_path, broker_url=broker, job_queue=queue, sqs_queue_url=sqs_queue_url
     )
     with TestClient(create_app(settings)) as api, worker(settings, tmp_path / "worker.log") as running:
-        response = api.post("/jobs", files={"file": ("a.bed", BED)}, headers=bearer())
+        headers = {**bearer(), "X-Request-ID": f"trace-{queue}"}
+        response = api.post("/jobs", files={"file": ("a.bed", BED)}, headers=headers)
         assert response.status_code == 202, response.text
         job_id = response.json()["id"]
 
@@ -50,4 +52,9 @@ def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp
         assert "in_app" in api.get(f"/jobs/{job_id}/result", headers=bearer()).text
         metrics = httpx.get(running.metrics_url).text
         assert 'annotator_jobs_total{outcome="succeeded"} 1.0' in metrics
+    # The worker logs JSON lines; the job's carry the submitting request's id, sent in the message.
+    logged = json_lines(running.log.read_text(), "the worker's log")
+    ran = [entry["message"] for entry in with_request_id(logged, f"trace-{queue}")]
+    assert f"job {job_id}: succeeded, 2 records, 2 rows" in ran, ran
+    assert any(message.startswith("Task annotator.annotate[") for message in ran), ran
     make_engine(settings).dispose()

@@ -22,12 +22,14 @@ from fastapi.testclient import TestClient
 from gene_api.main import create_app
 from tests.support.aws import new_bucket
 from tests.support.jobs import bearer
+from tests.support.logs import json_lines, with_request_id
 from tests.support.paths import REPO
 from worker.tests.workers import ANNOTATOR, environment, wait_for, worker_settings
 
 STATE_MACHINE = REPO / "worker" / "statemachine" / "annotate.asl.json"
 ASL_VALIDATOR = REPO / ".tools" / "bin" / "asl-validator"
 BED = b"chr21\t25880535\t25880600\tin_app\n21\t10\t20\tfar_left\n"
+REQUEST_ID = "trace-stepfunctions"
 
 
 def test_the_state_machine_is_valid_asl():
@@ -132,7 +134,8 @@ def aws_api(batch, postgres_url, tmp_path):
 
 def started(settings, api, content: bytes = BED) -> tuple[str, dict[str, list[str]]]:
     """A job submitted through the API; its id and the commands its execution scheduled."""
-    response = api.post("/jobs", files={"file": ("a.bed", content)}, headers=bearer("aws"))
+    headers = {**bearer("aws"), "X-Request-ID": REQUEST_ID}
+    response = api.post("/jobs", files={"file": ("a.bed", content)}, headers=headers)
     assert response.status_code == 202, response.text
     job_id = response.json()["id"]
     execution = f"{settings.state_machine_arn.replace(':stateMachine:', ':execution:')}:{job_id}"
@@ -141,6 +144,7 @@ def started(settings, api, content: bytes = BED) -> tuple[str, dict[str, list[st
         "job_id": job_id,
         "input": f"{settings.uploads_location}/{job_id}/input",
         "output": f"{settings.results_location}/{job_id}",
+        "request_id": REQUEST_ID,
     }
     commands = wait_for(
         lambda: (found := scheduled_commands(execution)) and "RecordFailure" in found and found,
@@ -158,9 +162,13 @@ def test_the_execution_runs_the_job_with_the_worker_image(aws_api):
         "annotator", "run-job", "--job-id", job_id,
         "--input", f"{settings.uploads_location}/{job_id}/input",
         "--output", f"{settings.results_location}/{job_id}",
+        "--request-id", REQUEST_ID,
     ]  # fmt: skip
     ran = run_as_batch(commands["Annotate"], settings)
     assert ran.returncode == 0, ran.stderr
+    # The Batch job's log lines are JSON with the id of the request that submitted the job.
+    logged = with_request_id(json_lines(ran.stdout, "run-job's output"), REQUEST_ID)
+    assert any(f"job {job_id}: succeeded" in entry["message"] for entry in logged), ran.stdout
     job = api.get(f"/jobs/{job_id}", headers=bearer("aws")).json()
     assert (job["status"], job["summary"]["rows"]) == ("succeeded", 2)
     redirect = api.get(f"/jobs/{job_id}/result", headers=bearer("aws"), follow_redirects=False)
@@ -176,6 +184,7 @@ def test_the_catch_records_the_failure_on_the_job(aws_api):
     job_id, commands = started(settings, api)
     record = commands["RecordFailure"]
     assert record[:6] == ["annotator", "fail-job", "--job-id", job_id, "--error", record[5]]
+    assert record[-2:] == ["--request-id", REQUEST_ID]
     assert api.get(f"/jobs/{job_id}", headers=bearer("aws")).json()["status"] == "queued"
     ran = run_as_batch(record, settings)
     assert ran.returncode == 0, ran.stderr

@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY, generate_latest
 
 from gene_api import migrate
 from gene_api.core.config import Settings
+from gene_api.core.logging import request_id_or_new
 from gene_api.db import make_engine
 from gene_api.main import create_app
 from gene_api.seed import seed
@@ -99,3 +100,15 @@ def test_request_id_is_echoed_or_made(client):
     assert given.headers["x-request-id"] == "abc-123"
     made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert len(made.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("given", [None, "", "x" * 129, "a b", "é", 42, ["trace-1"], {"id": "trace-1"}])
+def test_a_request_id_that_is_not_a_short_plain_string_is_replaced(given):
+    # The worker takes the id from a broker message's header, which may hold anything.
+    made = request_id_or_new(given)
+    assert made != given
+    assert len(made) == 32
+
+
+def test_a_short_plain_request_id_is_kept():
+    assert request_id_or_new("trace-1.A_b") == "trace-1.A_b"

@@ -1,4 +1,5 @@
-"""APIs that fail: one that refuses connections, one that takes them and never answers."""
+"""APIs for the frontend's tests: ones that fail (refusing connections, never answering,
+answering an error), and the real API recording what the frontend sends it."""
 
 import socket
 from collections.abc import Iterator
@@ -31,3 +32,27 @@ def answering(status: int) -> httpx.Client:
     return httpx.Client(
         base_url="http://api.test", transport=httpx.MockTransport(lambda request: httpx.Response(status))
     )
+
+
+class RecordingApi:
+    """The real API (a client of it), recording each request the frontend sends and its answer."""
+
+    def __init__(self, real: httpx.Client) -> None:
+        self.exchanges: list[tuple[httpx.Request, httpx.Response]] = []
+
+        def forward(request: httpx.Request) -> httpx.Response:
+            answer = real.send(
+                real.build_request(request.method, request.url.raw_path.decode(), headers=request.headers)
+            )
+            headers = {
+                k: v for k, v in answer.headers.items() if k not in ("content-encoding", "content-length")
+            }
+            response = httpx.Response(answer.status_code, headers=headers, content=answer.content)
+            self.exchanges.append((request, response))
+            return response
+
+        self.client = httpx.Client(base_url="http://api.test", transport=httpx.MockTransport(forward))
+
+    @property
+    def calls(self) -> int:
+        return len(self.exchanges)

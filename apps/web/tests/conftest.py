@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from annotator.genes import GeneSource
 from annotator.runner import celery_places, run_job
+from apps.web.tests.apis import RecordingApi
 from gene_api.db import make_engine
 from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
@@ -56,3 +57,11 @@ def with_client() -> Iterator:
     """Puts a client of the test's choosing in the API client's place."""
     yield api.use_client
     api.use_client(None)
+
+
+@pytest.fixture
+def recording_api(with_api, with_client) -> RecordingApi:
+    """The real API in the API client's place, recording what the frontend sends it."""
+    api = RecordingApi(with_api)
+    with_client(api.client)
+    return api

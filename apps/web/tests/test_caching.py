@@ -2,7 +2,6 @@
 (chr21_web/caching.py): the next such visitor gets them without a call to the API; a signed-in
 user never gets a page made for someone else; failures are not kept; other pages never are."""
 
-import httpx
 import pytest
 from chr21_web.caching import CataloguePageCacheMiddleware
 from django.contrib.auth.models import User
@@ -21,42 +20,16 @@ def page_cache(settings):
     cache.clear()
 
 
-class CountingApi:
-    """The real API, counting the requests the frontend sends it."""
-
-    def __init__(self, real: httpx.Client) -> None:
-        self.calls = 0
-
-        def forward(request: httpx.Request) -> httpx.Response:
-            self.calls += 1
-            answer = real.send(
-                real.build_request(request.method, request.url.raw_path.decode(), headers=request.headers)
-            )
-            headers = {
-                k: v for k, v in answer.headers.items() if k not in ("content-encoding", "content-length")
-            }
-            return httpx.Response(answer.status_code, headers=headers, content=answer.content)
-
-        self.client = httpx.Client(base_url="http://api.test", transport=httpx.MockTransport(forward))
-
-
-@pytest.fixture
-def counting_api(with_api, with_client) -> CountingApi:
-    api = CountingApi(with_api)
-    with_client(api.client)
-    return api
-
-
 @pytest.mark.usefixtures("page_cache")
 @pytest.mark.parametrize("path", [APP, "/genes/?q=amyloid", "/region/?r=21:25880535-26171128", "/"])
-def test_a_second_visitor_gets_the_page_without_asking_the_api(client, counting_api, path):
+def test_a_second_visitor_gets_the_page_without_asking_the_api(client, recording_api, path):
     first = client.get(path)
-    calls = counting_api.calls
+    calls = recording_api.calls
     assert calls > 0
     second = client.get(path)
     assert second.status_code == 200
     assert second.content == first.content
-    assert counting_api.calls == calls
+    assert recording_api.calls == calls
     assert "max-age=60" in second["Cache-Control"]
     assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"  # kept with every header
 
@@ -84,12 +57,12 @@ def test_an_outage_is_not_kept(client, with_api, with_client):
 
 
 @pytest.mark.usefixtures("page_cache")
-def test_https_and_http_are_kept_apart(client, counting_api, settings):
+def test_https_and_http_are_kept_apart(client, recording_api, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     client.get(APP, HTTP_X_FORWARDED_PROTO="https")
-    calls = counting_api.calls
+    calls = recording_api.calls
     client.get(APP)
-    assert counting_api.calls == 2 * calls
+    assert recording_api.calls == 2 * calls
 
 
 @pytest.mark.usefixtures("page_cache")
@@ -112,9 +85,9 @@ def test_a_host_production_does_not_serve_is_still_refused(client, with_api):
     assert client.get(APP, HTTP_HOST="evil.example.org").status_code == 400
 
 
-def test_a_page_is_made_again_every_time_when_off(client, counting_api, settings):
+def test_a_page_is_made_again_every_time_when_off(client, recording_api, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get(APP)
-    calls = counting_api.calls
+    calls = recording_api.calls
     client.get(APP)
-    assert counting_api.calls == 2 * calls
+    assert recording_api.calls == 2 * calls

@@ -2,6 +2,9 @@
 task that runs a job, with the bounds of one job (config.py).
 
 Run it with `annotator worker` (the chart's command, and the Procfile's `worker` line).
+
+Its logs are the API's JSON lines (gene_api.core.logging), Celery's own included; while a task
+runs they carry the id of the request that submitted the job (a header of the task's message).
 """
 
 import logging
@@ -15,8 +18,9 @@ from annotator import metrics
 from annotator.config import WorkerSettings, get_worker_settings
 from annotator.genes import GeneSource
 from annotator.runner import Transient, celery_places, run_job
+from gene_api.core.logging import NO_REQUEST_ID, configure_logging, request_id_or_new, request_id_var
 from gene_api.db import make_engine
-from gene_api.jobs.queue import TASK_NAME, celery_app
+from gene_api.jobs.queue import REQUEST_ID_HEADER, TASK_NAME, celery_app
 from gene_api.jobs.services import JobServices
 
 log = logging.getLogger("annotator.worker")
@@ -77,6 +81,20 @@ def make_app(settings: WorkerSettings) -> Celery:
                 job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)"
             )
             return "failed"
+
+    @signals.celeryd_init.connect(weak=False)  # first thing the worker does (before its warnings)
+    @signals.setup_logging.connect(weak=False)  # connected, it replaces Celery's own set-up
+    def json_logs(**kwargs) -> None:
+        configure_logging(settings.log_level)
+
+    @signals.task_prerun.connect(sender=annotate, weak=False)
+    def take_request_id(task=None, **kwargs) -> None:
+        # A message sent before ids were sent has none: the task gets one of its own.
+        request_id_var.set(request_id_or_new((task.request.headers or {}).get(REQUEST_ID_HEADER)))
+
+    @signals.task_postrun.connect(sender=annotate, weak=False)
+    def drop_request_id(**kwargs) -> None:
+        request_id_var.set(NO_REQUEST_ID)
 
     @signals.worker_init.connect(weak=False)
     def serve_metrics(**kwargs) -> None:

@@ -6,6 +6,7 @@
 - `annotator fail-job --job-id ID --error E --cause C`: the state machine's catch, recording a
   failure on the job.
 
+Logs are JSON lines on stdout (the API's format); a failure is also one line on stderr.
 `run-job` exits 0 when the job succeeded, 2 when it failed on bad input (the reason is on the
 job and on stderr, in one line), 75 on a transient error (worth a retry: the Batch job
 definition's retry strategy), 1 on anything else. Errors are one line, not a traceback.
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 
 from annotator.config import get_worker_settings
 
+log = logging.getLogger("annotator.cli")
 EXIT_BAD_INPUT = 2
 EXIT_TRANSIENT = 75  # EX_TEMPFAIL
 
@@ -43,7 +45,8 @@ def worker(args: argparse.Namespace) -> int:
     settings = get_worker_settings()
     prepare_multiprocess_dir(settings.worker_metrics_port)
     argv = [
-        sys.executable, "-m", "celery", "--app", "annotator.celery_app:app", "worker",
+        # --quiet: no banner, whose text lines would break the JSON logs; the worker logs "ready".
+        sys.executable, "-m", "celery", "--app", "annotator.celery_app:app", "--quiet", "worker",
         "--loglevel", settings.log_level, "--pool", "prefork",
         "--concurrency", str(settings.worker_concurrency), "--queues", settings.job_queue,
         "--without-gossip", "--without-mingle",
@@ -80,7 +83,7 @@ def run_job_command(args: argparse.Namespace) -> int:
         where = f" (line {job.error_line})" if job.error_line else ""
         print(f"annotator: job {args.job_id} failed: {job.error}{where}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"annotator: job {args.job_id} {status}")
+    log.info("job %s %s", args.job_id, status)
     return 0 if status == "succeeded" else 1
 
 
@@ -113,7 +116,7 @@ def fail_job_command(args: argparse.Namespace) -> int:
     if job is None:
         print(f"annotator: no job {args.job_id}", file=sys.stderr)
         return 1
-    print(f"annotator: job {args.job_id} {'recorded as failed' if recorded else 'was already ' + job.status}")
+    log.info("job %s %s", args.job_id, "recorded as failed" if recorded else f"was already {job.status}")
     return 0
 
 
@@ -125,18 +128,25 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--job-id", required=True)
     one.add_argument("--input", required=True, help="the upload: s3://bucket/key or a file path")
     one.add_argument("--output", required=True, help="the results folder: s3://bucket/prefix or a folder")
+    one.add_argument("--request-id", default="", help="the id of the request that submitted the job (logs)")
     one.set_defaults(run=run_job_command)
     fail = commands.add_parser("fail-job", help="record a failure Step Functions caught on the job")
     fail.add_argument("--job-id", required=True)
     fail.add_argument("--error", required=True, help="the error name Step Functions caught")
     fail.add_argument("--cause", default="", help="its cause (for AWS Batch, the job's description as JSON)")
+    fail.add_argument("--request-id", default="", help="the id of the request that submitted the job (logs)")
     fail.set_defaults(run=fail_job_command)
     return root
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from gene_api.core.logging import configure_logging, request_id_or_new, request_id_var
+
     args = parser().parse_args(argv)
+    # The API's JSON lines; a job's lines carry the id of the request that submitted it.
+    configure_logging("INFO")
+    if "request_id" in args:
+        request_id_var.set(request_id_or_new(args.request_id))
     try:
         sys.exit(args.run(args))
     except ValidationError as error:

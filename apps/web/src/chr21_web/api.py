@@ -16,6 +16,7 @@ import httpx
 from django.conf import settings
 
 from chr21_web import tokens
+from chr21_web.logs import NO_REQUEST_ID, request_id_var
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,11 @@ def call(
     stream: bool = False,
 ) -> httpx.Response:
     """One request to the API, as `user` when given (a token minted for it); a 404 or a
-    redirect is the caller's to read, a 4xx is ApiRefused, the rest ApiUnavailable."""
+    redirect is the caller's to read, a 4xx is ApiRefused, the rest ApiUnavailable. It carries
+    the page's request id, so the API's log lines (and a job's) have the same."""
     headers = {"Accept": accept}
+    if (request_id := request_id_var.get()) != NO_REQUEST_ID:
+        headers["X-Request-ID"] = request_id
     if user:
         try:
             headers["Authorization"] = f"Bearer {tokens.mint(user)}"

@@ -6,6 +6,9 @@ from chr21_web.accounts import views as accounts
 from chr21_web.genes import views
 from chr21_web.jobs import views as jobs
 
+# The 500 page with the request id (chr21_web/middleware.py).
+handler500 = "chr21_web.middleware.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("genes/", views.search, name="search"),

@@ -1,10 +1,25 @@
-"""JSON logs, one object a line, each carrying the request id of the request being served."""
+"""JSON logs, one object a line, each carrying the request id of the request being served.
+
+The id follows one request across the platform: the frontend sends its own as X-Request-ID,
+the API keeps it (or makes one), and hands it to the job's runner (jobs/queue.py), whose log
+lines carry it too (the worker logs with this configuration).
+"""
 
 import logging
 import logging.config
+import re
+import uuid
 from contextvars import ContextVar
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+NO_REQUEST_ID = "-"  # logged outside any request
+request_id_var: ContextVar[str] = ContextVar("request_id", default=NO_REQUEST_ID)
+# A request id from outside (a client, a broker message) is kept only if short and plain.
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def request_id_or_new(given: object) -> str:
+    """`given` when it is a valid request id, else a new one."""
+    return given if isinstance(given, str) and VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 class RequestIdFilter(logging.Filter):
@@ -47,3 +62,5 @@ def logging_config(level: str) -> dict:
 
 def configure_logging(level: str) -> None:
     logging.config.dictConfig(logging_config(level))
+    # Warnings (a library's deprecation, Celery's running-as-root) as JSON lines too.
+    logging.captureWarnings(True)

@@ -11,14 +11,12 @@
 """
 
 import logging
-import re
 import time
-import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gene_api.core.logging import request_id_var
+from gene_api.core.logging import request_id_or_new, request_id_var
 from gene_api.core.metrics import observe
 from gene_api.core.problems import excerpt, problem_response
 
@@ -28,8 +26,6 @@ error_log = logging.getLogger("gene_api.errors")
 # arrive in pieces (an incomplete event); a request sent in one write could be larger.
 MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
-# A request id a client sends is kept only if it is short and plain, so logs stay clean.
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 UNMATCHED_ROUTE = "<unmatched>"
 
 
@@ -49,8 +45,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        given = headers.get("x-request-id", "")
-        request_id = given if _VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = request_id_or_new(headers.get("x-request-id"))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

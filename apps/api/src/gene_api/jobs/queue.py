@@ -18,6 +18,8 @@ from gene_api.core.config import Settings
 from gene_api.jobs.state import upload_key
 
 TASK_NAME = "annotator.annotate"
+# The Celery message header that carries the submitting request's id to the worker's logs.
+REQUEST_ID_HEADER = "request_id"
 
 
 def celery_app(settings: Settings) -> Celery:
@@ -70,8 +72,9 @@ def sqs_transport_options(settings: Settings) -> dict:
 
 
 class Dispatcher(Protocol):
-    def start(self, job_id: str) -> None:
-        """Hand the job to its runner; raises `DispatchError` when that cannot be done now."""
+    def start(self, job_id: str, request_id: str) -> None:
+        """Hand the job to its runner, with the id of the request that submitted it (for the
+        runner's logs); raises `DispatchError` when that cannot be done now."""
 
 
 class DispatchError(RuntimeError):
@@ -83,11 +86,12 @@ class CeleryDispatcher:
         self.app = celery_app(settings)
         self.queue = settings.job_queue
 
-    def start(self, job_id: str) -> None:
+    def start(self, job_id: str, request_id: str) -> None:
         try:
             self.app.send_task(
                 TASK_NAME,
                 args=[job_id],
+                headers={REQUEST_ID_HEADER: request_id},
                 queue=self.queue,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
@@ -105,13 +109,14 @@ class StepFunctionsDispatcher:
         self.settings = settings
         self.client = boto3.client("stepfunctions")
 
-    def start(self, job_id: str) -> None:
+    def start(self, job_id: str, request_id: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         execution_input = {
             "job_id": job_id,
             "input": f"{self.settings.uploads_location.rstrip('/')}/{upload_key(job_id)}",
             "output": f"{self.settings.results_location.rstrip('/')}/{job_id}",
+            "request_id": request_id,
         }
         try:
             # The execution's name is the job id: Step Functions refuses a second one, so a

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from chr21_web.logs import logging_config
+
 env = environ.Env()
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django_prometheus",
 ]
 MIDDLEWARE = [
+    # The request id of the logs and of the API calls, and the access line (chr21_web/middleware.py).
+    "chr21_web.middleware.RequestContextMiddleware",
     # The probes, before the host check and the HTTPS redirect (chr21_web/health.py).
     "chr21_web.health.ProbesMiddleware",
     # First and last: a request's time and outcome as the client sees it (chr21_web/metrics.py).
@@ -113,11 +117,6 @@ FILE_UPLOAD_HANDLERS = ["chr21_web.jobs.uploads.BoundedUploadHandler"]
 # sized for the uploads a pod takes at once).
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
-# Every error (a 500's traceback included) on stderr, where the pod's log collector reads it.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stderr"], "level": env("WEB_LOG_LEVEL", default="INFO")},
-}
+# JSON lines on stdout, where the pod's log collector reads them, each with its request id;
+# every error (a 500's traceback included) among them (chr21_web/logs.py).
+LOGGING = logging_config(env("WEB_LOG_LEVEL", default="INFO"))

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
 from gene_api.core import metrics
+from gene_api.core.logging import request_id_var
 from gene_api.core.routing import ApiRoute, UploadRoute
 from gene_api.core.security import UserDep
 from gene_api.jobs.queue import DispatchError
@@ -120,7 +121,7 @@ async def submit_job(request: Request, user: UserDep) -> Response:
         jobs.jobs.create, job_id, user, upload.name, upload.format.value, upload.size
     )
     try:
-        await run_in_threadpool(jobs.dispatcher.start, job_id)
+        await run_in_threadpool(jobs.dispatcher.start, job_id, request_id_var.get())
     except DispatchError as error:
         metrics.JOBS_SUBMITTED.labels("not_started").inc()
         await run_in_threadpool(jobs.jobs.fail, job_id, f"{error}; the upload is kept, submit it again")
