@@ -18,6 +18,11 @@ from tests.support.paths import HELM4, REPO
 def rendered_objects(env: str, out, helm: str | None) -> dict[str, list[str]]:
     result = run_script("render", env, str(out), env={"GITOPS_HELM": helm} if helm else {})
     assert result.returncode == 0, result.stderr
+    return objects_of(env, out)
+
+
+def objects_of(env: str, out) -> dict[str, list[str]]:
+    """Application => its objects, less the fields its ignoreDifferences names."""
     ignored = {a["metadata"]["name"]: a["spec"].get("ignoreDifferences", []) for a in applications(env)}
     return {
         p.parent.name: sorted(
@@ -49,8 +54,8 @@ def _without_zeros_absent_in(helm3, helm4):
 
 
 @pytest.mark.parametrize("env", environments(REPO))
-def test_helm_3_and_helm_4_render_the_same_objects(env, tmp_path):
-    helm3 = rendered_objects(env, tmp_path / "helm3", None)
+def test_helm_3_and_helm_4_render_the_same_objects(env, renders, tmp_path):
+    helm3 = objects_of(env, renders[env].out)  # the session's render: scripts/render's default helm 3
     helm4 = rendered_objects(env, tmp_path / "helm4", str(HELM4))
     assert helm3.keys() == helm4.keys()
     differ = sorted(app for app in helm3 if helm3[app] != helm4[app])
@@ -66,7 +71,7 @@ def test_helm_3_and_helm_4_render_the_same_objects(env, tmp_path):
 
 
 @pytest.mark.parametrize("env", environments(REPO))
-def test_two_renders_are_the_same_once_ignored_fields_are_masked(env, tmp_path):
+def test_two_renders_are_the_same_once_ignored_fields_are_masked(env, renders, tmp_path):
     """What Argo CD compares at each refresh: a field that changes at every render and is not
     in ignoreDifferences would keep the Application OutOfSync for ever."""
-    assert rendered_objects(env, tmp_path / "first", None) == rendered_objects(env, tmp_path / "second", None)
+    assert objects_of(env, renders[env].out) == rendered_objects(env, tmp_path / "again", None)

@@ -25,11 +25,10 @@ def repo(tmp_path):
 
 
 @pytest.mark.parametrize("app", ["gene-api", "web", "worker"])
-def test_promote_then_rollback_round_trips(repo, tmp_path, app):
-    first = tmp_path / "first"
-    assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
+def test_promote_then_rollback_round_trips(repo, app):
     set_tag(repo, "hml", "0.2.0", app)
     git(repo, "commit", "--quiet", "-am", f"hml runs {app} 0.2.0")
+    before = git(repo, "rev-parse", "HEAD").strip()
 
     promoted = run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo)
     assert promoted.returncode == 0, promoted.stderr
@@ -41,17 +40,31 @@ def test_promote_then_rollback_round_trips(repo, tmp_path, app):
     message = git(repo, "log", "-1", "--format=%s", "HEAD").strip()
     assert message == f"promote {app} to prod: tag 0.1.0 -> tag 0.2.0 (from hml)"
 
-    after = tmp_path / "after"
-    assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
-    assert tree(after) != tree(first)
-    assert f"/chr21/{app}:0.2.0".encode() in (after / f"{app}-prod" / "manifests.yaml").read_bytes()
-
     rolled = run_script("rollback", app, "prod", cwd=repo)
     assert rolled.returncode == 0, rolled.stderr
     assert f"### {app}-prod (prod, changed)" in rolled.stdout
     assert f"sync {app}-prod from the Argo CD UI or CLI" in rolled.stdout
+    # Its rendered diff: the promoted image goes, the one before comes back.
+    changed = [line.replace(" ", "") for line in rolled.stdout.splitlines() if line.startswith(("-", "+"))]
+    assert any(line.startswith("-image:") and line.endswith(f"/chr21/{app}:0.2.0") for line in changed)
+    assert any(line.startswith("+image:") and line.endswith(f"/chr21/{app}:0.1.0") for line in changed)
     assert git(repo, "log", "-1", "--format=%s").startswith(f'Revert "promote {app} to prod')
+    # prod's files are as before the promotion, byte for byte: so is what prod renders, a render
+    # being a function of the files (test_helm_versions: two renders are the same).
+    assert git(repo, "diff", before, "HEAD", "--", "environments", "argocd", "charts") == ""
 
+
+def test_after_a_rollback_prod_renders_as_before_the_promotion(repo, tmp_path):
+    first = tmp_path / "first"
+    assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
+    set_tag(repo, "hml", "0.2.0")
+    git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
+    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    after = tmp_path / "after"
+    assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
+    assert tree(after) != tree(first)
+    assert b"/chr21/gene-api:0.2.0" in (after / "gene-api-prod" / "manifests.yaml").read_bytes()
+    git(repo, "revert", "--no-edit", "HEAD")
     final = tmp_path / "final"
     assert run_script("render", "prod", str(final), cwd=repo).returncode == 0
     assert tree(final) == tree(first)
