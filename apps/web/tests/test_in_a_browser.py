@@ -210,4 +210,19 @@ def test_a_bad_upload_gets_a_clear_message(page: Page, name, content, message):
     )
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("[data-upload-status]")).to_contain_text(message)
+    expect(page.locator("[data-upload-status]")).not_to_contain_text("reference")  # the user's to mend
     expect(page).to_have_url(re.compile(r"/jobs/new/$"))
+
+
+def test_an_upload_the_platform_fails_shows_the_reason_and_the_reference_to_quote(page: Page):
+    # The frontend's answer when the API is down (test_jobs_pages: ..._a_503_saying_why_in_json),
+    # put in the upload's place: the form's script shows both; a user's bad file shows no reference.
+    sign_up(page, "uploader-down")
+    page.goto("/jobs/new/")
+    down = {"detail": "the gene API cannot be reached", "request_id": "trace-down"}
+    page.route("**/jobs/new/", lambda route: route.fulfill(status=503, json=down))
+    page.get_by_label("File").set_input_files({"name": "a.bed", "mimeType": "text/plain", "buffer": b"x"})
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.locator("[data-upload-status]")).to_have_text(
+        "the gene API cannot be reached (reference: trace-down)"
+    )

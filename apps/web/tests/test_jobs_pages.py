@@ -8,6 +8,7 @@ import pytest
 from chr21_web import tokens
 from django.contrib.auth.models import User
 
+from apps.web.tests.apis import client_of, closed_port
 from gene_api.core.security import verify_token
 from tests.support.jobs import TEST_SIGNING_KEY
 
@@ -92,6 +93,15 @@ def test_an_upload_becomes_a_job_whose_page_shows_its_results(alice, gene_api):
     tsv = b"".join(alice.get(f"/jobs/{job_id}/result.tsv").streaming_content).decode().splitlines()
     assert tsv[1].startswith("chr21\t25880535\t25880600\tinside_APP\tENSG00000142192\tAPP")
     assert alice.get("/jobs/").content.decode().count(f'data-job="{job_id}"') == 1
+
+
+def test_an_upload_by_script_while_the_api_is_down_is_a_503_saying_why_in_json(alice, with_client):
+    # The upload form's script reads JSON: the reason, and the reference to quote.
+    with_client(client_of(closed_port()))
+    answer = upload(alice, Accept="application/json", X_Request_ID="trace-upload")
+    assert answer.status_code == 503
+    assert answer["Retry-After"] == "30"
+    assert answer.json() == {"detail": "the gene API cannot be reached", "request_id": "trace-upload"}
 
 
 def test_an_upload_by_script_answers_where_the_job_is(alice):

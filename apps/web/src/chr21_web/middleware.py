@@ -4,13 +4,13 @@
   and its calls to the API, answered as X-Request-ID; one access line per request.
 - ApiUnavailableMiddleware: what the gene API answers that a page did not handle itself: down
   or slow is a 503 page that says so; a 4xx (a malformed id in the URL, say) is a page with
-  that status and the API's reason. Never a 500.
+  that status and the API's reason (as JSON to a script that asks for it). Never a 500.
 """
 
 import logging
 import time
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -60,14 +60,19 @@ class ApiUnavailableMiddleware:
         # The request id on the page: what a user quotes, and what finds the logs of it.
         request_id = request_id_var.get()
         if isinstance(exception, ApiUnavailable):
-            context = {"reason": str(exception), "request_id": request_id}
-            response = render(request, "503.html", context, status=503)
+            response = self.answer(request, "503.html", str(exception), request_id, 503)
             response["Retry-After"] = "30"
             return response
         if isinstance(exception, ApiRefused):
-            context = {"reason": exception.detail, "request_id": request_id}
-            return render(request, "refused.html", context, status=exception.status)
+            return self.answer(request, "refused.html", exception.detail, request_id, exception.status)
         return None
+
+    @staticmethod
+    def answer(request: HttpRequest, page: str, reason: str, request_id: str, status: int) -> HttpResponse:
+        """The page; or, to a script that asked for JSON (the upload form's), the reason as JSON."""
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"detail": reason, "request_id": request_id}, status=status)
+        return render(request, page, {"reason": reason, "request_id": request_id}, status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

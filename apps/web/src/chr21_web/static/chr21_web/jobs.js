@@ -31,7 +31,10 @@ if (form) {
       if (request.status === 201 && answer.location) {
         window.location.assign(answer.location);
       } else {
-        status.textContent = answer.detail || `the upload failed (${request.status})`;
+        const reason = answer.detail || `the upload failed (${request.status})`;
+        // Not the user's to mend: the reference to quote, which finds the request's logs.
+        const reference = request.status >= 500 && answer.request_id ? ` (reference: ${answer.request_id})` : "";
+        status.textContent = `${reason}${reference}`;
       }
     });
     request.addEventListener("error", () => {
