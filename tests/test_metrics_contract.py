@@ -101,7 +101,7 @@ def test_each_process_serves_its_own_metrics_only(exported):
 
 
 def test_the_jobs_and_their_outcomes_are_counted(exported):
-    assert "annotator_jobs_total" in exported["worker"]
+    assert {"annotator_jobs_total", "annotator_jobs_refused_total"} <= set(exported["worker"])
     assert "gene_api_jobs_submitted_total" in exported["api"]
     assert {"gene_api_jobs", "gene_api_jobs_oldest_queued_seconds"} <= set(exported["api"])
 

@@ -8,6 +8,7 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from prometheus_client import REGISTRY
 
 from annotator import runner
 from annotator.runner import Transient
@@ -129,8 +130,22 @@ def test_a_transient_storage_error_hands_the_job_back_for_a_retry(stack, monkeyp
     assert stack.run(job_id) == "succeeded"
 
 
+def refused_runs() -> float:
+    """annotator_jobs_refused_total in this process (the failure alert leaves these runs out)."""
+    return REGISTRY.get_sample_value("annotator_jobs_refused_total") or 0.0
+
+
+def test_a_job_that_fails_on_its_input_is_counted_as_refused(stack):
+    before = refused_runs()
+    job_id = submitted(stack, b"chr21\t1\t2\tok\nchr21\t1\t2\tcaf\xe9\n", "bad.bed")
+    assert stack.run(job_id) == "failed"
+    assert stack.job(job_id)["error"]["message"] == "line 2 is not UTF-8 text"
+    assert refused_runs() == before + 1
+
+
 def test_a_full_work_folder_fails_the_job_with_the_reason(stack, monkeypatch):
     job_id = submitted(stack)
+    before = refused_runs()
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -140,6 +155,7 @@ def test_a_full_work_folder_fails_the_job_with_the_reason(stack, monkeypatch):
     job = stack.job(job_id)
     assert job["error"]["message"] == "the worker could not write the job's files: No space left on device"
     assert not any(stack.services.results.root.glob(f"{job_id}/*"))
+    assert refused_runs() == before  # the platform's failure, not the user's
 
 
 def test_a_job_whose_runner_keeps_dying_fails_instead_of_looping(stack):

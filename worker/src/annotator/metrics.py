@@ -19,6 +19,9 @@ JOB_SECONDS = Histogram(
     buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600),
 )
 RECORDS = Counter("annotator_records_total", "Input records the worker read")
+# Among the failed runs, those that ended on their input: the user's to mend, not the platform's
+# (the failure alert leaves them out). Counted by the runner, which alone tells them apart.
+REFUSED = Counter("annotator_jobs_refused_total", "Job runs that failed on their input (a bad file)")
 
 
 def serve(host: str, port: int) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from annotator.genes import CatalogueNotLoaded, GeneSource
 from annotator.inputs import InputError
-from annotator.metrics import RECORDS
+from annotator.metrics import RECORDS, REFUSED
 from annotator.pipeline import annotate_file
 from gene_api.jobs.services import JobServices
 from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
@@ -96,6 +96,7 @@ def _annotate(job_id: str, services: JobServices, genes, source: Place, target: 
     except InputError as error:
         log.info("job %s: input refused: %s", job_id, error)
         jobs.fail(job_id, str(error), error.line)
+        REFUSED.inc()
         return "failed"
     for name in (*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE):
         target.storage.put_file(result_key(target.key, name), results / name, move=True)
