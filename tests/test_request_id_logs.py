@@ -29,10 +29,12 @@ def lines_by_process(log: Path, offset: int) -> dict[str, str]:
     found: dict[str, list[str]] = {name: [] for name in SERVERS}
     with log.open("rb") as stream:
         stream.seek(offset)
-        for raw in stream.read().decode().splitlines():
-            match = HONCHO_LINE.match(raw)
-            if match and match["process"] in found:
-                found[match["process"]].append(match["line"])
+        written = stream.read()
+    # Whole lines only: honcho may be writing the last one while it is read.
+    for raw in written[: written.rfind(b"\n") + 1].decode().splitlines():
+        match = HONCHO_LINE.match(raw)
+        if match and match["process"] in found:
+            found[match["process"]].append(match["line"])
     return {name: "\n".join(lines) for name, lines in found.items()}
 
 
