@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from tests.support.gitops import applications, run_script
+from tests.support.gitops import applications, assert_refused, run_script
 from tests.support.paths import REPO
 from tests.support.validate import assert_valid
 
@@ -67,9 +67,7 @@ def test_cluster_secret_facts_reach_the_workload(rendered):
 
 def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
     result = run_script("render", "staging", str(tmp_path / "out"))
-    assert result.returncode == 1
-    assert "unknown environment 'staging'; known: hml, prod" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert_refused(result, "unknown environment 'staging'; known: hml, prod")
 
 
 def test_a_chart_in_neither_place_is_an_error_naming_it(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import git, repository_copy, run_script
+from tests.support.gitops import assert_refused, git, repository_copy, run_script
 
 MARKER = ".written-by-chr21-scripts"
 
@@ -18,11 +18,9 @@ def repo(tmp_path_factory) -> Path:
     return repository_copy(tmp_path_factory.mktemp("render-output") / "repo")
 
 
-def assert_refused(result, says: str) -> None:
-    assert result.returncode == 1
-    assert says in result.stderr
+def assert_refused_in_one_line(result, says: str) -> None:
+    assert_refused(result, says)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -45,7 +43,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 )
 def test_the_repository_and_what_it_tracks_are_refused(repo, outdir, says):
     before = snapshot(repo / "environments"), git(repo, "rev-parse", "HEAD")
-    assert_refused(run_script("render", "hml", outdir, cwd=repo), says)
+    assert_refused_in_one_line(run_script("render", "hml", outdir, cwd=repo), says)
     assert (snapshot(repo / "environments"), git(repo, "rev-parse", "HEAD")) == before
     assert git(repo, "status", "--porcelain") == ""
 
@@ -54,7 +52,7 @@ def test_a_folder_of_the_users_own_is_refused_and_kept(repo, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    assert_refused(
+    assert_refused_in_one_line(
         run_script("render", "hml", str(mine), cwd=repo), "holds files these commands did not write"
     )
     assert (mine / "notes.txt").read_text() == "my notes"
@@ -63,14 +61,16 @@ def test_a_folder_of_the_users_own_is_refused_and_kept(repo, tmp_path):
 def test_a_file_is_refused(repo, tmp_path):
     target = tmp_path / "a-file"
     target.write_text("keep me")
-    assert_refused(run_script("render", "hml", str(target), cwd=repo), "exists and is not a folder")
+    assert_refused_in_one_line(
+        run_script("render", "hml", str(target), cwd=repo), "exists and is not a folder"
+    )
     assert target.read_text() == "keep me"
 
 
 def test_an_unwritable_place_is_one_line(repo, tmp_path):
     (tmp_path / "plain-file").write_text("")
     result = run_script("render", "hml", str(tmp_path / "plain-file" / "out"), cwd=repo)
-    assert_refused(result, "cannot write")
+    assert_refused_in_one_line(result, "cannot write")
 
 
 def test_an_empty_folder_is_used_and_a_render_replaces_its_own(repo, tmp_path):
@@ -94,9 +94,7 @@ def test_a_failed_render_leaves_the_previous_output_as_it_was(tmp_path):
     values = repo / "environments" / "prod" / "apps" / "gene-api.yaml"
     values.write_text(values.read_text() + "replicaCount: many\n")  # the chart's schema refuses it
     result = run_script("render", "prod", str(out), cwd=repo)
-    assert result.returncode == 1
-    assert "gene-api-prod: helm template failed" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert_refused(result, "gene-api-prod: helm template failed")
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"], "no staging folder left behind"
 
@@ -105,7 +103,9 @@ def test_a_failed_render_leaves_the_previous_output_as_it_was(tmp_path):
 def test_a_symbolic_link_into_the_repository_does_not_get_round_the_refusal(repo, tmp_path, inside):
     link = tmp_path / "link"
     link.symlink_to(repo)
-    assert_refused(run_script("render", "hml", str(link / inside), cwd=repo), "git does not ignore")
+    assert_refused_in_one_line(
+        run_script("render", "hml", str(link / inside), cwd=repo), "git does not ignore"
+    )
     assert not (repo / inside).exists()
     assert git(repo, "status", "--porcelain") == ""
 
@@ -113,7 +113,9 @@ def test_a_symbolic_link_into_the_repository_does_not_get_round_the_refusal(repo
 def test_a_symbolic_link_as_the_folder_itself_is_refused(repo, tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
-    assert_refused(run_script("render", "hml", str(tmp_path / "link"), cwd=repo), "is a symbolic link")
+    assert_refused_in_one_line(
+        run_script("render", "hml", str(tmp_path / "link"), cwd=repo), "is a symbolic link"
+    )
 
 
 @pytest.mark.parametrize("outdir", ["out", "out/hml"])
@@ -131,6 +133,6 @@ def test_the_other_writing_commands_refuse_the_same_places(repo, tmp_path, comma
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    assert_refused(run_script(*command, str(mine), cwd=repo), "did not write")
-    assert_refused(run_script(*command, "environments", cwd=repo), "git does not ignore")
+    assert_refused_in_one_line(run_script(*command, str(mine), cwd=repo), "did not write")
+    assert_refused_in_one_line(run_script(*command, "environments", cwd=repo), "git does not ignore")
     assert (mine / "notes.txt").read_text() == "my notes"

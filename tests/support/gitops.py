@@ -57,6 +57,13 @@ def run_script(
     )
 
 
+def assert_refused(result: subprocess.CompletedProcess, says: str) -> None:
+    """A script refused what it was given: exit 1, the reason on stderr, no traceback."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert says in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
 
