@@ -50,7 +50,6 @@ def make_app(settings: WorkerSettings) -> Celery:
         task_time_limit=settings.job_time_limit_seconds,
         worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
         worker_concurrency=settings.worker_concurrency,
-        worker_hijack_root_logger=False,
     )
     context: dict[str, Context] = {}
 
