@@ -18,7 +18,10 @@ setup:
 run: setup
 	@scripts/run
 
+# The servers the tests talk to (PostgreSQL, Redis, RabbitMQ on loopback): started, installed
+# from Debian's packages when root, or named with the command that installs them.
 test: setup
+	@scripts/services
 	@.venv/bin/python scripts/check.py
 
 # The token alone on stdout (TOKEN=$$(make token NAME=alice)): set-up talks on stderr.
