@@ -25,11 +25,16 @@ VENV_BIN = Path(sys.executable).parent
 PYTEST_NO_TESTS = 5
 
 
+Command = list[str]
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
     what: str
-    command: Callable[[Path], list[str] | None]  # None: nothing to check in this tree
+    # One command, or several run in turn (all run; the check fails if any fails); None:
+    # nothing to check in this tree.
+    command: Callable[[Path], Command | list[Command] | None]
 
 
 def repo_files(root: Path) -> list[Path]:
@@ -85,6 +90,37 @@ def terraform_fmt(root: Path) -> list[str] | None:
     return [tool("terraform"), "fmt", "-check", "-diff", "-recursive", str(folder.relative_to(root))]
 
 
+def charts(root: Path) -> list[Path]:
+    """Every chart that renders (the library chart through its example chart), dependencies
+    vendored as Argo CD vendors them (`helm dependency build`, from Chart.lock)."""
+    found = sorted(p.parent for p in (root / "charts").glob("*/Chart.yaml"))
+    found = [c for c in found if "type: library" not in (c / "Chart.yaml").read_text()]
+    return found + sorted(p.parent for p in (root / "charts").glob("*/tests/*/Chart.yaml"))
+
+
+def dependency_builds(root: Path, helm: str) -> list[Command]:
+    return [[tool(helm), "dependency", "build", str(c)] for c in charts(root) if (c / "Chart.lock").is_file()]
+
+
+def helm_lint(root: Path, helm: str) -> list[Command]:
+    """`helm lint --strict` of each chart with each of its ci/*-values.yaml scenarios (as
+    chart-testing does), or alone where it has none."""
+    commands = dependency_builds(root, helm)
+    for chart in charts(root):
+        scenarios = sorted((chart / "ci").glob("*-values.yaml")) or [None]
+        for values in scenarios:
+            commands.append(
+                [tool(helm), "lint", "--strict", "--quiet", str(chart)]
+                + (["--values", str(values)] if values else [])
+            )
+    return commands
+
+
+def helm_unittest(root: Path, helm: str) -> list[Command]:
+    """The charts' helm-unittest suites (charts/<chart>/tests/*_test.yaml)."""
+    return [*dependency_builds(root, helm), [tool(helm), "unittest", *map(str, charts(root))]]
+
+
 CHECKS = [
     Check("ruff", "Python lint", lambda root: [tool("ruff"), "check", "."]),
     Check(
@@ -119,6 +155,10 @@ CHECKS = [
         ),
     ),
     Check("terraform-fmt", "Terraform formatting", terraform_fmt),
+    Check("helm-lint", "charts, helm lint --strict (helm 3)", lambda root: helm_lint(root, "helm")),
+    Check("helm4-lint", "charts, helm lint --strict (helm 4)", lambda root: helm_lint(root, "helm4")),
+    Check("helm-unittest", "chart unit tests (helm 3)", lambda root: helm_unittest(root, "helm")),
+    Check("helm4-unittest", "chart unit tests (helm 4)", lambda root: helm_unittest(root, "helm4")),
     Check("pytest", "unit, integration, chart and GitOps tests", pytest_command),
 ]
 
@@ -138,7 +178,17 @@ def run(check: Check, root: Path) -> tuple[str, float]:
     }
     # Without bytecode caches every run recompiles pytest's plugins (about 8 s here).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    code = subprocess.run(command, cwd=root, env=env).returncode
+    commands = command if command and isinstance(command[0], list) else [command]
+    code = 0
+    for one in commands:
+        # Quiet steps (dependency builds) say something only when they fail.
+        quiet = one[1:3] == ["dependency", "build"]
+        result = subprocess.run(one, cwd=root, env=env, capture_output=quiet, text=True)
+        if result.returncode != 0:
+            if quiet:
+                print(result.stdout + result.stderr, end="", flush=True)
+            print(f"check: failed (exit {result.returncode}): {' '.join(one)}", flush=True)
+            code = code or result.returncode
     elapsed = time.monotonic() - started
     if code == 0:
         return "passed", elapsed

@@ -15,6 +15,7 @@ from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exp
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
+from gitops.kubeconform import validate as kubeconform_validate
 from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
 from gitops.pullcharts import pinned_charts, pull_command
 from gitops.repo import applicationsets, context_for, environments, load_manifests
@@ -28,6 +29,7 @@ __all__ = [
     "context_for",
     "environments",
     "expand",
+    "kubeconform_validate",
     "load_manifests",
     "masked",
     "pinned_charts",

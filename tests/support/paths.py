@@ -3,14 +3,25 @@
 import os
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[2]
 CHARTS = REPO / "charts"
 TOOLS_BIN = REPO / ".tools" / "bin"
 HELM3 = TOOLS_BIN / "helm"
 HELM4 = TOOLS_BIN / "helm4"
 CHECKOV = TOOLS_BIN / "checkov"
-# Kubernetes version the manifests are validated for (EKS).
-KUBERNETES_VERSION = "1.33.0"
+
+
+def kubernetes_versions() -> list[str]:
+    """The Kubernetes releases the environments run (each env.yaml's kubeVersion): what charts
+    and manifests are validated for."""
+    return sorted(
+        {
+            str(yaml.safe_load(path.read_text())["environment"]["kubeVersion"])
+            for path in (REPO / "environments").glob("*/env.yaml")
+        }
+    )
 
 
 def helm_charts_dir() -> Path:
