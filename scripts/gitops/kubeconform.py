@@ -31,7 +31,10 @@ from .paths import REPO
 KUBECONFORM = REPO / ".tools" / "bin" / "kubeconform"
 CORE_SCHEMAS = REPO / ".tools" / "kubernetes-schemas"
 # kubeconform's templates: the core layout (as its default location), and datreeio/CRDs-catalog's.
-CORE_LAYOUT = "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+CORE_LAYOUT = (
+    "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/"
+    "{{ .ResourceKind }}{{ .KindSuffix }}.json"
+)
 CRD_LAYOUT = "{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 
 

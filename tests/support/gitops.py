@@ -15,8 +15,8 @@ from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exp
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
-from gitops.kubeconform import validate as kubeconform_validate
 from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
+from gitops.kubeconform import validate as kubeconform_validate
 from gitops.pullcharts import pinned_charts, pull_command
 from gitops.repo import applicationsets, context_for, environments, load_manifests
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import hcl2
 
-from tests.support.paths import REPO, terraform_modules_dir
+from tests.support.paths import REPO, TOOLS_BIN, terraform_modules_dir
 
 BOOTSTRAP = REPO / "terraform-bootstrap"
 # Arguments of a module block that are Terraform's, not the module's variables.
@@ -168,9 +168,10 @@ def evaluate(
     `init` nor providers when the module has none) over the given blocks, with var.environment
     and `variables` set, in a folder laid out as terraform-bootstrap beside <repo>/environments.
     A variable's failed validation raises, with Terraform's message."""
-    terraform = shutil.which("terraform")
+    # Where terraform is not installed, the OpenTofu CLI scripts/bootstrap-tools builds.
+    terraform = shutil.which("terraform") or shutil.which("tofu", path=str(TOOLS_BIN))
     if terraform is None:
-        raise FileNotFoundError("terraform is not on PATH (README, set-up)")
+        raise FileNotFoundError("neither terraform nor .tools/bin/tofu is installed (README, set-up)")
     given = {"environment": environment, **(variables or {})}
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / "terraform-bootstrap"

@@ -1,11 +1,12 @@
-"""Renders of the web chart for its unit tests (Airflow-chart style: helm template, one
-concern a file)."""
+"""Renders of the web chart for the tests left in pytest: those that compare it with another layer
+(the app's code, the gene-api chart) or with another render. What one template renders is tested
+by the helm-unittest suites beside this file (*_test.yaml: `helm unittest charts/web`)."""
 
 import pytest
 
 from tests.support.chart_values import REQUIRED as CHART_REQUIRED
 from tests.support.chart_values import merged
-from tests.support.helm import render_chart, render_error
+from tests.support.helm import render_chart
 
 REQUIRED = CHART_REQUIRED["web"]
 
@@ -17,23 +18,5 @@ def render():
     def rendered(values: dict | None = None) -> dict[str, dict]:
         objects = render_chart(chart="web", release="web", values=merged(REQUIRED, values or {}))
         return {obj["kind"]: obj for obj in objects}
-
-    return rendered
-
-
-@pytest.fixture
-def failure():
-    def failed(values: dict) -> str:
-        return render_error(chart="web", release="web", values=merged(REQUIRED, values))
-
-    return failed
-
-
-@pytest.fixture
-def render_all():
-    """Every object of the chart (a kind may come more than once), with the required values plus `values`."""
-
-    def rendered(values: dict | None = None) -> list[dict]:
-        return render_chart(chart="web", release="web", values=merged(REQUIRED, values or {}))
 
     return rendered

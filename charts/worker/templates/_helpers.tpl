@@ -7,14 +7,17 @@
       key: DATABASE_URL
 {{- end -}}
 
-{{/* worker.sqsRegion: the AWS region in an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>). */}}
+{{/* worker.sqsRegion: the AWS region in an SQS queue URL (https://sqs.<region>.amazonaws.com[.cn]/<account>/<queue>).
+values.schema.json refuses any other URL before the render (the same pattern); this check is for
+renders that skip the schema. `helm lint` only logs `required` and `fail`, then renders on: an empty URL (its
+`required` has already been reported) gives an empty region, never an index out of range. */}}
 {{- define "worker.sqsRegion" -}}
-{{- $host := (urlParse .).host -}}
-{{- $parts := splitList "." $host -}}
-{{- if or (lt (len $parts) 3) (ne (index $parts 0) "sqs") -}}
+{{- $pattern := `^https://sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/[0-9]{12}/[A-Za-z0-9_-]{1,80}$` -}}
+{{- if regexMatch $pattern . -}}
+{{- regexReplaceAll $pattern . "${1}" -}}
+{{- else if . -}}
 {{- fail (printf "pipeline.sqsQueueUrl %q is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)" .) -}}
 {{- end -}}
-{{- index $parts 1 -}}
 {{- end -}}
 
 {{/* worker.checkovSkips: the checkov checks that do not apply to the worker's pods, each with its reason. */}}
