@@ -1,6 +1,7 @@
 """scripts/bootstrap-tools: the Go tools (helm 3 and 4, helm-unittest, kubeconform) built at their
 pins from the Go module proxy and cached outside the clone, homes inside .tools/, clear failures."""
 
+import hashlib
 import json
 import os
 import re
@@ -65,6 +66,14 @@ def test_the_wrapper_module_repeats_helm_unittests_replace_lines():
     assert replaces
     for line in replaces:
         assert line in gomod
+
+
+def test_a_wrapper_modules_build_is_keyed_by_its_files_not_where_the_clone_is():
+    """Another clone of the same commit finds helm-unittest's binary in the cache."""
+    files = (WRAPPER / "go.mod").read_bytes() + (WRAPPER / "go.sum").read_bytes()
+    version = re.search(rb"github.com/helm-unittest/helm-unittest (v\S+)", files)[1].decode()
+    key = f"{version}-{hashlib.sha256(files).hexdigest()[:12]}"
+    assert list(CACHE.glob(f"untt/{key}-*/untt")), f"no untt/{key}-* in {CACHE}"
 
 
 def test_go_tools_are_cached_outside_the_clone_by_version(pins):
