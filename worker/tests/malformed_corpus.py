@@ -70,5 +70,8 @@ def cases() -> list[tuple[str, bytes, str, str | int]]:
         ("vcf-only-header.vcf", VCF_HEADER, "succeeded", 0),
         ("genes-unknown.txt", b"APP\nNOT_A_GENE\nENSG00000142192.20\nBRCA1\n", "succeeded", 2),
         ("genes-with-spaces.txt", b"APP\nSOD1 SOD1\n", "succeeded", 1),
+        ("bom-crlf.bed", b"\xef\xbb\xbf" + GOOD.replace(b"\n", b"\r\n") * 3, "succeeded", 0),
+        ("bom.vcf", b"\xef\xbb\xbf" + VCF_HEADER + b"21\t100\trs1\tA\tG\t.\t.\t.\n", "succeeded", 0),
+        ("bom-genes.txt", b"\xef\xbb\xbfAPP\r\nSOD1\r\n", "succeeded", 0),
         ("gzip-crlf.bed.gz", gzip.compress(GOOD.replace(b"\n", b"\r\n") * 10, mtime=0), "succeeded", 0),
     ]

@@ -90,6 +90,55 @@ def test_blocks_hold_whole_numbered_lines_however_the_reads_fall(tmp_path, monke
     assert b"".join(block for _, block in blocks).decode().splitlines() == lines
 
 
+BOM = b"\xef\xbb\xbf"
+# One file a format, its first line a chromosome 21 record (or the VCF's first header line):
+# what a spreadsheet program's "UTF-8" export writes, with a byte-order mark.
+BOM_CASES = {
+    "bed": b"chr21\t25880535\t25880600\tfirst\nchr21\t100\t200\tsecond\n",
+    "vcf": b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    b"21\t25880536\trs1\tA\tG\t.\t.\t.\n21\t101\trs2\tA\tG\t.\t.\t.\n",
+    "genes": b"APP\nSOD1\n",
+}
+
+
+def read_all(path: Path, genes: GeneTable) -> tuple[str, Counts, list]:
+    counts = Counts()
+    with InputFile(path) as source:
+        records = [r for chunk in source.chunks(counts, genes) for r in records_of(chunk)]
+        return source.format, counts, records
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 4096])
+@pytest.mark.parametrize("packing", ["plain", "gzip"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("form", sorted(BOM_CASES))
+def test_a_byte_order_mark_is_dropped_and_every_record_read_as_it_is(
+    tmp_path, monkeypatch, genes, form, ending, packing, block_bytes
+):
+    """With the mark, the same format, records and counts as without it: the first record is
+    never taken for another chromosome or an invalid line (the BED case was)."""
+    monkeypatch.setattr(inputs, "BLOCK_BYTES", block_bytes)
+    content = BOM_CASES[form].replace(b"\n", ending.encode())
+    results = []
+    for name, data in (("plain", content), ("marked", BOM + content)):
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(data, mtime=0) if packing == "gzip" else data)
+        results.append(read_all(path, genes))
+    (format_, counts, records), marked = results
+    assert marked == (format_, counts, records)
+    assert format_ == form
+    assert counts.read == 2
+    assert counts.other_chromosome == counts.invalid == 0
+    assert len(records) == 2
+
+
+def test_a_file_of_only_a_byte_order_mark_is_empty(tmp_path):
+    path = tmp_path / "bom-only.bed"
+    path.write_bytes(BOM)
+    with pytest.raises(InputError, match="empty"):
+        InputFile(path)
+
+
 def test_a_line_past_the_limit_is_refused_with_its_number(tmp_path, monkeypatch):
     monkeypatch.setattr(inputs, "MAX_LINE_CHARS", 100)
     path = tmp_path / "in.bed"

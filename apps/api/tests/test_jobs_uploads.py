@@ -62,6 +62,25 @@ def test_the_format_is_told_from_the_content_not_the_name(small, name, content):
     assert response.json()["input_format"] == name
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "vcf",
+            b"##fileformat=VCFv4.2\r\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\r\n21\t1\t.\tA\tG\t.\t.\t.\r\n",
+        ),
+        ("genes", b"APP\r\nENSG00000142192\r\n"),
+        ("bed", BED.replace(b"\n", b"\r\n")),
+    ],
+)
+def test_a_byte_order_mark_before_the_first_line_is_no_part_of_it(small, name, content):
+    """A spreadsheet's UTF-8 export: the mark is dropped, the format told as without it."""
+    for data in (b"\xef\xbb\xbf" + content, gzip.compress(b"\xef\xbb\xbf" + content, mtime=0)):
+        response = post(small, files={"file": ("data.txt", data)})
+        assert response.status_code == 202, response.text
+        assert response.json()["input_format"] == name
+
+
 def test_a_file_past_the_limit_gets_413_and_leaves_nothing(small):
     response = post(small, files={"file": ("big.bed", BED * (LIMIT // len(BED) + 1))})
     assert response.status_code == 413

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.db import make_engine
 from gene_api.seed import seed
+from tests.support.jobs import TEST_SIGNING_KEY, bearer
 from tests.support.servers import free_port, running
 
 HEADER_TIMEOUT = 2.0
@@ -362,3 +364,66 @@ def test_a_connection_over_the_cap_gets_503_at_once(capped_server):
         deadline = time.monotonic() + 10
         while client.get("/healthz").status_code != 200:  # the server notices the closes
             assert time.monotonic() < deadline
+
+
+@pytest.fixture(scope="module")
+def jobs_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("jobs")
+
+
+@pytest.fixture(scope="module")
+def jobs_server(database_url, jobs_folder, tmp_path_factory) -> Iterator[Server]:
+    """The server with the jobs API on, logging its access lines."""
+    folder = jobs_folder
+    yield from serve(
+        database_url,
+        tmp_path_factory.mktemp("metrics"),
+        WEB_CONCURRENCY="1",
+        LOG_LEVEL="INFO",
+        TOKEN_SIGNING_KEY=TEST_SIGNING_KEY,
+        UPLOADS_LOCATION=str(folder / "uploads"),
+        RESULTS_LOCATION=str(folder / "results"),
+        BROKER_FOLDER=str(folder / "broker"),
+    )
+
+
+def requests_counted(server: Server, method: str, route: str) -> dict[str, float]:
+    """http_requests_total of one route, by status class."""
+    text = httpx.get(f"http://127.0.0.1:{server.metrics_port}/metrics").text
+    return {
+        sample.labels["status"]: sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "http_requests"
+        for sample in family.samples
+        if sample.name == "http_requests_total"
+        and sample.labels["method"] == method
+        and sample.labels["route"] == route
+    }
+
+
+def test_a_client_gone_mid_upload_is_counted_as_499_not_as_a_server_error(jobs_server, jobs_folder):
+    """It declares 100 kB, sends 1 kB and closes: logged as 499 (no traceback), counted in the
+    4xx class the 5xx alerts do not read, and nothing of it is kept."""
+    os.set_blocking(jobs_server.process.stdout.fileno(), False)
+    before = requests_counted(jobs_server, "POST", "/jobs")
+    part = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.bed"\r\n\r\n'
+        + b"chr21\t1\t2\n" * 100
+    )
+    head = (
+        b"POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        b"Authorization: " + bearer()["Authorization"].encode() + b"\r\nContent-Length: 100000\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", jobs_server.port)) as sock:
+        sock.sendall(head + part)
+    output, deadline = b"", time.monotonic() + 20
+    while b'"status": 499' not in output and time.monotonic() < deadline:
+        output += jobs_server.process.stdout.read() or b""
+        time.sleep(0.05)  # polling the server's log, with a deadline
+    assert b'"status": 499' in output, output.decode(errors="replace")
+    assert b"unhandled error" not in output
+    assert b"Traceback" not in output
+    after = requests_counted(jobs_server, "POST", "/jobs")
+    assert after.get("4xx", 0) == before.get("4xx", 0) + 1
+    assert after.get("5xx", 0) == before.get("5xx", 0) == 0
+    assert not [path for path in (jobs_folder / "uploads").rglob("*") if path.is_file()]

@@ -30,6 +30,7 @@ from gene_api.jobs.formats import (
     GENE_ID,
     GZIP_MAGIC,
     SNIFF_BYTES,
+    UTF8_BOM,
     InputFormat,
     UnsupportedInput,
     sniff,
@@ -144,11 +145,18 @@ class InputFile:
 
     def blocks(self) -> Iterator[tuple[int, bytes]]:
         """(number of the block's first line, whole lines each ending in LF): the file in blocks
-        of about BLOCK_BYTES, each line at most MAX_LINE_CHARS long. CRLF and CR read as LF."""
+        of about BLOCK_BYTES, each line at most MAX_LINE_CHARS long. CRLF and CR read as LF; a
+        UTF-8 byte-order mark before the first line is dropped (sniff drops it too)."""
         number, rest = 1, b""
+        start = True
         try:
             while data := self._binary.read(BLOCK_BYTES):
                 data = rest + data
+                if start:
+                    if len(data) < len(UTF8_BOM) and UTF8_BOM.startswith(data):
+                        rest = data  # too short to tell yet
+                        continue
+                    data, start = data.removeprefix(UTF8_BOM), False
                 # A CR at the end may be the first half of a CRLF: it waits for the next read.
                 held = b"\r" if data.endswith(b"\r") else b""
                 data = _lf(data[: len(data) - len(held)])
@@ -162,7 +170,7 @@ class InputFile:
                     number += block.count(b"\n")
         except (gzip.BadGzipFile, EOFError, zlib.error) as error:
             raise InputError(f"the gzip stream breaks off after line {number - 1}: {error}") from None
-        rest = _lf(rest)
+        rest = _lf(rest.removeprefix(UTF8_BOM) if start else rest)
         if rest:
             yield number, rest if rest.endswith(b"\n") else rest + b"\n"
 

@@ -4,8 +4,10 @@
   line, metrics from fixed label sets, `X-Content-Type-Options: nosniff`, HEAD answered as
   GET without the body (RFC 9110 9.3.2), a request target over 8 KiB refused (414) and
   headers over 16 KiB (431), a request with both Content-Length and Transfer-Encoding
-  refused and its connection closed (RFC 9112 6.1), and any exception turned into a 500
-  problem document carrying the request id.
+  refused and its connection closed (RFC 9112 6.1), a client that goes away before its
+  request is read logged and counted as 499 (nginx's "client closed request": a 4xx, never
+  a server error, so the 5xx alerts do not count it), and any other exception turned into a
+  500 problem document carrying the request id.
 - CatalogueCacheMiddleware: ETag (the catalogue's version) and Cache-Control on answers
   that depend only on the catalogue, and 304 on a matching If-None-Match.
 """
@@ -14,6 +16,7 @@ import logging
 import time
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gene_api.core.logging import request_id_or_new, request_id_var
@@ -27,6 +30,8 @@ error_log = logging.getLogger("gene_api.errors")
 MAX_TARGET_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
 UNMATCHED_ROUTE = "<unmatched>"
+# The status logged and counted for a request its client abandoned (no answer is sent).
+CLIENT_CLOSED_REQUEST = 499
 
 
 async def send_problem(
@@ -88,6 +93,10 @@ class RequestContextMiddleware:
                 )
             else:
                 await self.app(scope, receive, send_with_context)
+        except ClientDisconnect:
+            # Nobody is left to answer; what the request had staged is already removed.
+            status = CLIENT_CLOSED_REQUEST
+            access_log.info("client disconnected before its request was read")
         except Exception:
             error_log.exception("unhandled error")
             if not response_started:

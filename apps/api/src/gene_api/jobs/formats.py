@@ -10,6 +10,9 @@ import zlib
 from enum import StrEnum
 
 GZIP_MAGIC = b"\x1f\x8b"
+# UTF-8's byte-order mark, which spreadsheet programs write at the start of a text file: not
+# part of the first line, so both the sniffing and the worker's reading drop it.
+UTF8_BOM = b"\xef\xbb\xbf"
 # How much of a file sniffing reads (after decompression).
 SNIFF_BYTES = 64 * 1024
 # A gene list's line: an Ensembl gene id (a version suffix allowed) or a gene name.
@@ -53,6 +56,7 @@ def _looks_utf16(sample: bytes) -> bool:
 
 
 def _text(head: bytes) -> str:
+    head = head.removeprefix(UTF8_BOM)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head[:200]):
         raise UnsupportedInput("the file is UTF-16 text; save it as UTF-8 (or ASCII) text")
     if b"\x00" in head:
