@@ -8,6 +8,8 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.hostile import SEGMENTS, texts
+
 EXAMPLES = 60
 SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -21,11 +23,6 @@ MAX_ERROR_BYTES = 8_000
 numbers = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.sampled_from(["NaN", "Infinity", "-Infinity", "1e309", "0x10", "1_000", "١٢٣", " 7 ", ""]),
-)
-texts = st.one_of(
-    st.text(max_size=50),
-    st.integers(min_value=1_000, max_value=30_000).map(lambda n: "x" * n),
-    st.sampled_from(["%", "_", "%00", "\x00", "../..", "ENSG00000142192" * 500, "21:" + "9" * 5000]),
 )
 values = st.one_of(numbers, texts)
 QUERIES = {
@@ -93,6 +90,12 @@ def test_query_parameters(client, path, data):
 def test_path_parameters(client, template, value):
     segment = quote(value, safe="")
     assert_handled(client.get(template.format(segment)))
+
+
+def test_every_hostile_segment_of_the_shared_list(client):
+    for template in PATH_TEMPLATES:
+        for value in SEGMENTS:
+            assert_handled(client.get(template.format(quote(value, safe=""))))
 
 
 @SETTINGS

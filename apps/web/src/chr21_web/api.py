@@ -135,9 +135,30 @@ def all_genes() -> list[dict]:
     return rows
 
 
+def segment(value: str) -> str:
+    """`value` as one path segment of an API URL, naming that item alone. Every reserved
+    character is percent-encoded, and so are the dots of a segment of dots: httpx, as RFC 3986
+    5.2.4 says, would otherwise remove `.` and `..` with the segment before them (`/jobs/.` is
+    `/jobs/`, the list of jobs). A '/' cannot travel: the API's server decodes %2F before it
+    routes, so a value holding one (no gene id, job id or region does) is refused here."""
+    if "/" in value:
+        raise ApiRefused(400, f"{value[:64]!r} holds a '/', which no gene id, job id or region has")
+    encoded = quote(value, safe="")
+    return encoded.replace(".", "%2E") if set(value) == {"."} else encoded
+
+
+def _item(answer: httpx.Response, what: str) -> dict | None:
+    """One item's document; None when the API has no such item. Any other answer (a redirect)
+    is no answer about that item: refused, never read as one."""
+    if answer.status_code == 404:
+        return None
+    if answer.status_code != 200:
+        raise ApiRefused(400, f"{what[:64]!r} names no single item")
+    return answer.json()
+
+
 def gene(gene_id: str) -> dict | None:
-    answer = get(f"/genes/{quote(gene_id, safe='')}")
-    return None if answer.status_code == 404 else answer.json()
+    return _item(get(f"/genes/{segment(gene_id)}"), gene_id)
 
 
 def nearest(position: int, k: int) -> list[dict]:
@@ -145,15 +166,22 @@ def nearest(position: int, k: int) -> list[dict]:
 
 
 def region(text: str, page: int = 1, page_size: int = 200) -> dict:
-    return get(f"/regions/{quote(text, safe='')}/genes", {"page": page, "page_size": page_size}).json()
+    answer = get(f"/regions/{segment(text)}/genes", {"page": page, "page_size": page_size})
+    if answer.status_code == 404:  # the route itself: never a region's answer
+        raise ApiRefused(400, f"{text[:64]!r} is not a region")
+    return answer.json()
 
 
 def region_export(text: str, fmt: str) -> httpx.Response:
     """The region's genes as TSV or BED, streamed (close it)."""
     accept = {"tsv": "text/tab-separated-values", "bed": "text/x-bed"}[fmt]
-    return call(
-        "GET", f"/regions/{quote(text, safe='')}/genes", params={"format": fmt}, accept=accept, stream=True
+    answer = call(
+        "GET", f"/regions/{segment(text)}/genes", params={"format": fmt}, accept=accept, stream=True
     )
+    if answer.status_code == 404:  # the route itself: never a region's answer
+        answer.close()
+        raise ApiRefused(400, f"{text[:64]!r} is not a region")
+    return answer
 
 
 # The jobs API, as the signed-in user.
@@ -164,8 +192,7 @@ def jobs(user: str, page: int = 1, page_size: int = 20) -> dict:
 
 
 def job(user: str, job_id: str) -> dict | None:
-    answer = get(f"/jobs/{quote(job_id, safe='')}", user=user)
-    return None if answer.status_code == 404 else answer.json()
+    return _item(get(f"/jobs/{segment(job_id)}", user=user), job_id)
 
 
 def submit(user: str, name: str, content) -> dict:
@@ -176,7 +203,7 @@ def submit(user: str, name: str, content) -> dict:
 def job_file(user: str, job_id: str, path: str, params: dict | None = None) -> httpx.Response | None:
     """A job's result or picture, streamed (close it), or a redirect to where it is stored."""
     answer = call(
-        "GET", f"/jobs/{quote(job_id, safe='')}/{path}", params=params, accept="*/*", user=user, stream=True
+        "GET", f"/jobs/{segment(job_id)}/{path}", params=params, accept="*/*", user=user, stream=True
     )
     if answer.status_code == 404:
         answer.close()
