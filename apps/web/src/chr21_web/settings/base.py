@@ -1,6 +1,7 @@
 """Settings of every environment, from environment variables (django-environ); the defaults
 serve `make run` (SQLite under .local/, the local API). production.py tightens them."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "chr21_web.genes",
     "django_prometheus",
+    # Failed log-ins counted per account and per client address (the admin's too).
+    "axes",
 ]
 MIDDLEWARE = [
     # The request id of the logs and of the API calls, and the access line (chr21_web/middleware.py).
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chr21_web.middleware.ApiUnavailableMiddleware",
     "chr21_web.metrics.BoundedLabelsAfterMiddleware",
+    # Last, as django-axes asks: answers a locked-out log-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 ROOT_URLCONF = "chr21_web.urls"
 TEMPLATES = [
@@ -82,6 +87,27 @@ WSGI_APPLICATION = "chr21_web.wsgi.application"
 # The frontend's own tables (users, sessions): SQLite locally, PostgreSQL in production.
 DATABASES = {"default": env.db("WEB_DATABASE_URL", default="sqlite:///.local/web.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out log-in before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account,
+# or from one client address whatever the account, log-ins there are refused (429, the page
+# says until when) for LOGIN_COOLOFF_MINUTES; a success forgets the account's failures.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chr21_web.accounts.views.locked_out"
+# The client's address (behind the ALB: the one it saw, chr21_web/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "chr21_web.client_address.client_address"
+# The number of proxies before the frontend that append to X-Forwarded-For: 0 locally, 1 in
+# the cluster (the ALB).
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "jobs"
