@@ -35,7 +35,8 @@ def _file(name: str, content: bytes):
 
 def test_a_token_the_frontend_mints_is_one_the_api_accepts(settings):
     settings.TOKEN_SIGNING_KEY = TEST_SIGNING_KEY
-    assert verify_token(TEST_SIGNING_KEY, tokens.mint("alice")) == "alice"
+    account = "0f6e3b1c9a8d4e2f8b7a6c5d4e3f2a1b"  # an account's id (accounts/models.py)
+    assert verify_token(TEST_SIGNING_KEY, tokens.mint(account)) == account
 
 
 def test_sign_up_logs_in_and_lands_on_the_jobs(client, with_api):
@@ -178,3 +179,37 @@ def test_a_token_the_api_refuses_is_a_503_that_says_so(alice, settings, monkeypa
     assert "did not accept the credentials of this site" in alice.get("/jobs/").content.decode()
     assert "refused a token the frontend minted" in caplog.text
     assert upload(alice).status_code == 503
+
+
+def sign_up(client, name: str, password: str) -> None:
+    answer = client.post(
+        "/accounts/signup/", {"username": name, "password1": password, "password2": password}
+    )
+    assert answer.status_code == 302, answer.content.decode()
+
+
+def test_a_new_account_of_a_deleted_ones_name_sees_nothing_of_its_jobs(client, with_api):
+    """Jobs belong to the account's id, not its name: carol deleted, a new carol starts empty."""
+    sign_up(client, "carol", "carol's first long password")
+    job_url = upload(client)["Location"]
+    assert job_url.split("/")[2] in client.get("/jobs/").content.decode()
+    User.objects.get(username="carol").delete()
+    client.logout()
+    sign_up(client, "carol", "another carol's long password")
+    assert job_url.split("/")[2] not in client.get("/jobs/").content.decode()
+    assert client.get(job_url).status_code == 404
+    assert client.get(job_url + "status").status_code == 404
+    assert client.get(job_url + "result.tsv").status_code == 404
+
+
+def test_the_token_names_the_account_by_its_id_not_its_name(client, with_api, recording_api):
+    sign_up(client, "dave", "dave's long enough password")
+    client.get("/jobs/")
+    (authorization,) = {
+        request.headers["authorization"]
+        for request, _ in recording_api.exchanges
+        if "authorization" in request.headers
+    }
+    subject = verify_token(TEST_SIGNING_KEY, authorization.removeprefix("Bearer "))
+    assert subject == User.objects.get(username="dave").account.id.hex
+    assert subject != "dave"

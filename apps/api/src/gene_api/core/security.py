@@ -1,7 +1,10 @@
 """Bearer tokens of the jobs API: HS256 JWTs (PyJWT) signed with TOKEN_SIGNING_KEY.
 
-A token's `sub` is the user; `exp` is required. The Django frontend mints tokens for its users
-with the same key; `gene-api token NAME` (`make token NAME=alice`) mints one for the local stack.
+A token's `sub` is the account that owns the jobs it submits and may read; `exp` is required. The
+Django frontend mints tokens for its users with the same key, their account's id as the subject
+(a UUID made with the account and never reused, so a later account of a deleted one's name sees
+none of its jobs); `gene-api token NAME` (`make token NAME=alice`) mints one whose account is
+NAME, for the local stack and scripts.
 """
 
 import re

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chr21_web import api
+from chr21_web.accounts.models import account_id
 from chr21_web.jobs.uploads import too_large_message
 from chr21_web.relay import relayed
 
@@ -25,7 +26,7 @@ FINISHED = ("succeeded", "failed")
 
 
 def _job_or_404(request: HttpRequest, job_id: str) -> dict:
-    found = api.job(request.user.get_username(), job_id)
+    found = api.job(account_id(request.user), job_id)
     if found is None:
         raise Http404(f"you have no job {job_id[:64]}")
     return found
@@ -36,7 +37,7 @@ def _job_or_404(request: HttpRequest, job_id: str) -> dict:
 def job_list(request: HttpRequest) -> HttpResponse:
     page = request.GET.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
-    found = api.jobs(request.user.get_username(), page)
+    found = api.jobs(account_id(request.user), page)
     return render(request, "jobs/list.html", {"found": found, "page": page})
 
 
@@ -44,7 +45,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_statuses(request: HttpRequest) -> JsonResponse:
     """The status and progress of the user's newest jobs, for the list's live updates."""
-    found = api.jobs(request.user.get_username())
+    found = api.jobs(account_id(request.user))
     return JsonResponse(
         {"jobs": [{key: job[key] for key in ("id", "status", "progress")} for job in found["items"]]}
     )
@@ -67,7 +68,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         error = "choose a file to upload"
     else:
         try:
-            job = api.submit(request.user.get_username(), file.name, file)
+            job = api.submit(account_id(request.user), file.name, file)
         except api.ApiRefused as refused:
             error, status = refused.detail, refused.status
         else:
@@ -114,7 +115,7 @@ def _relay(
 ) -> HttpResponse:
     """The API's file, streamed through; or, stored in S3, a redirect to its presigned URL."""
     try:
-        answer = api.job_file(request.user.get_username(), job_id, path, params)
+        answer = api.job_file(account_id(request.user), job_id, path, params)
     except api.ApiRefused as refused:  # not finished yet
         return HttpResponse(refused.detail + "\n", status=refused.status, content_type="text/plain")
     if answer is None:
@@ -129,7 +130,7 @@ def _relay(
 def _preview(request: HttpRequest, job_id: str) -> dict | None:
     """The first rows of the TSV result, read from the start of its stream (from S3 through
     the presigned URL the API redirects to)."""
-    answer = api.job_file(request.user.get_username(), job_id, "result", {"format": "tsv"})
+    answer = api.job_file(account_id(request.user), job_id, "result", {"format": "tsv"})
     if answer is None:
         return None
     if answer.is_redirect:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "chr21_web.genes",
+    # The account id the jobs API knows a user by (accounts/models.py).
+    "chr21_web.accounts",
     "django_prometheus",
     # Failed log-ins counted per account and per client address (the admin's too).
     "axes",
