@@ -134,3 +134,24 @@ def test_the_service_account_carries_the_irsa_role_and_mounts_no_token(chart):
     (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
     assert account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": role}
     assert account["automountServiceAccountToken"] is False
+
+
+# A setting of each chart's ConfigMap, changed.
+ANOTHER_SETTING = {
+    "gene-api": {"app": {"logLevel": "DEBUG"}},
+    "worker": {"app": {"concurrency": 2}},
+    "web": {"app": {"apiTimeoutSeconds": 3}},
+}
+
+
+@pytest.mark.parametrize("chart", CHARTS_UNDER_TEST)
+def test_a_settings_change_rolls_the_pods(chart):
+    """The pod template's checksum of the ConfigMap changes with a setting (helm-unittest sees
+    one render at a time; this compares two)."""
+
+    def checksum(values: dict) -> str:
+        objects = render_chart(chart=chart, release=chart, values=merged(REQUIRED[chart], values))
+        (deployment,) = [o for o in objects if o["kind"] == "Deployment"]
+        return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+
+    assert checksum({}) != checksum(ANOTHER_SETTING[chart])

@@ -168,3 +168,72 @@ def test_a_job_whose_runner_keeps_dying_fails_instead_of_looping(stack):
     job = stack.job(job_id)
     assert job["status"] == "failed"
     assert f"stopped {MAX_ATTEMPTS} times" in job["error"]["message"]
+
+
+# Intervals each spanning the chromosome: every one overlaps all 1,134 genes, so a few
+# kilobytes of input ask for megabytes of rows.
+SPANNING = b"".join(b"chr21\t0\t46709983\tr%d\n" % n for n in range(200))
+
+
+def test_results_past_the_files_bound_fail_the_job_saying_so_and_keep_nothing(stack, monkeypatch):
+    """The reported case: 34 KB of such intervals wrote 620 MB. The bound is
+    RESULT_BYTES_PER_INPUT_BYTE times the input, at least RESULT_BYTES_FLOOR (set low here)."""
+    monkeypatch.setattr(
+        stack.services,
+        "settings",
+        stack.services.settings.model_copy(
+            update={"result_bytes_floor": 1024**2, "result_bytes_per_input_byte": 10}
+        ),
+    )
+    before = refused_runs()
+    job_id = submitted(stack, SPANNING, "spanning.bed")
+    assert stack.run(job_id) == "failed"
+    message = stack.job(job_id)["error"]["message"]
+    assert message.startswith("the results would pass 1 MiB, the most a job of this file's size may write")
+    assert "split the file or narrow the intervals" in message
+    assert not any(stack.services.results.root.glob(f"{job_id}/*"))
+    assert refused_runs() == before + 1  # the input's doing, not the platform's
+
+
+def test_a_succeeded_job_counts_its_results_bytes_for_the_accounts_storage(stack):
+    job_id = submitted(stack, user="result-bytes")
+    assert stack.run(job_id) == "succeeded"
+    kept = sum(p.stat().st_size for p in stack.services.results.root.glob(f"{job_id}/*"))
+    assert stack.services.jobs.get(job_id).result_bytes == kept > 0
+    assert stack.services.jobs.stored_bytes("result-bytes") == len(BED) + kept
+
+
+def test_a_job_deleted_while_it_runs_stops_and_keeps_nothing(stack, monkeypatch):
+    job_id = submitted(stack, user="deleter")
+    monkeypatch.setattr(runner, "PROGRESS_EVERY_SECONDS", 0)
+    real = runner.annotate_file
+
+    def deleted_midway(input_path, folder, genes, progress=None, bound=None):
+        # The owner's DELETE arrives as the first records are read.
+        assert stack.client.delete(f"/jobs/{job_id}", headers=bearer("deleter")).status_code == 204
+        return real(input_path, folder, genes, progress, bound)
+
+    monkeypatch.setattr(runner, "annotate_file", deleted_midway)
+    assert stack.run(job_id) == "deleted"
+    assert stack.services.jobs.get(job_id) is None
+    assert not any(stack.services.results.root.glob(f"{job_id}/*"))
+    assert not any(stack.services.uploads.root.glob(f"{job_id}/*"))
+
+
+def test_a_job_deleted_while_its_results_are_stored_leaves_none_of_them(stack, monkeypatch):
+    job_id = submitted(stack, user="late-deleter")
+    real_succeed = stack.services.jobs.succeed
+
+    def deleted_first(job, summary, result_bytes=None):
+        stack.services.jobs.delete(job, "late-deleter")
+        return real_succeed(job, summary, result_bytes)
+
+    monkeypatch.setattr(stack.services.jobs, "succeed", deleted_first)
+    assert stack.run(job_id) == "deleted"
+    assert not any(stack.services.results.root.glob(f"{job_id}/*"))
+
+
+def test_a_queued_job_deleted_before_its_run_is_skipped(stack):
+    job_id = submitted(stack, user="early-deleter")
+    assert stack.client.delete(f"/jobs/{job_id}", headers=bearer("early-deleter")).status_code == 204
+    assert stack.run(job_id) == "skipped"

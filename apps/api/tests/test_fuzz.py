@@ -16,14 +16,15 @@ from tests.support.jobs import bearer
 EXAMPLES_PER_OPERATION = 40
 # A region or position can match its schema and still not exist (reversed, past the end of
 # chromosome 21): the API answers those with its documented 400, which is correct. A generated
-# upload is rarely BED, VCF or a gene list (415), and a job's results exist once it succeeded (409).
+# upload is rarely BED, VCF or a gene list (415), a job's results exist once it succeeded (409),
+# and an account at its limit of jobs in flight gets 429 (a documented answer).
 # ignored_auth is off: its probes (the request again without the token) go through the schema's
 # own transport, which for a schema loaded from a file cannot reach an in-process app;
 # test_jobs_auth.py sends those requests itself.
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404", "409", "415"]},
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404", "409", "415", "429"]},
             "ignored_auth": {"enabled": False},
         }
     }

@@ -213,3 +213,37 @@ def test_the_token_names_the_account_by_its_id_not_its_name(client, with_api, re
     subject = verify_token(TEST_SIGNING_KEY, authorization.removeprefix("Bearer "))
     assert subject == User.objects.get(username="dave").account.id.hex
     assert subject != "dave"
+
+
+def test_a_job_is_cancelled_or_deleted_from_its_page_with_its_files(alice, gene_api):
+    job_url = upload(alice)["Location"]
+    job_id = job_url.split("/")[2]
+    page = alice.get(job_url).content.decode()
+    assert f'action="/jobs/{job_id}/delete"' in page
+    assert "Cancel this job and delete its files" in page  # queued: not finished
+    assert alice.get(f"/jobs/{job_id}/delete").status_code == 405  # never by a link
+    answer = alice.post(f"/jobs/{job_id}/delete")
+    assert (answer.status_code, answer["Location"]) == (302, "/jobs/")
+    assert alice.get(job_url).status_code == 404
+    assert job_id not in alice.get("/jobs/").content.decode()
+    assert alice.post(f"/jobs/{job_id}/delete").status_code == 404
+
+
+def test_another_users_job_cannot_be_deleted(alice, gene_api):
+    job_url = upload(alice)["Location"]
+    alice.force_login(User.objects.create_user("mallory", password="another long password"))
+    assert alice.post(job_url + "delete").status_code == 404
+    alice.force_login(User.objects.get(username="alice"))
+    assert alice.get(job_url).status_code == 200
+
+
+def test_the_accounts_limit_of_jobs_in_flight_is_said_on_the_upload_page(
+    client, with_api, gene_api, monkeypatch
+):
+    services = gene_api.client.app.state.job_services
+    monkeypatch.setattr(services, "settings", services.settings.model_copy(update={"max_jobs_in_flight": 1}))
+    client.force_login(User.objects.create_user("zoe", password="a long enough password"))
+    assert upload(client).status_code == 302
+    refused = upload(client)
+    assert refused.status_code == 429
+    assert "You have 1 jobs queued or running, the most at once" in refused.content.decode()

@@ -76,6 +76,10 @@ def run_job_command(args: argparse.Namespace) -> int:
         print(f"annotator: job {args.job_id}: transient error, retry: {error}", file=sys.stderr)
         return EXIT_TRANSIENT
     job = services.jobs.get(args.job_id)
+    if status in ("deleted", "skipped") and job is None:
+        # Its owner deleted it (DELETE /jobs/{id}): nothing to run, nothing kept.
+        log.info("job %s deleted; nothing kept", args.job_id)
+        return 0
     if job is None:
         print(f"annotator: no job {args.job_id} in the database", file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from annotator.engine import GeneTable, Hits, ranges_within
-from annotator.inputs import Chunk, Counts
+from annotator.inputs import Chunk, Counts, InputError
 from gene_api.coordinates import BED_CHROMOSOME, CHROMOSOME_LENGTH
 from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 
@@ -74,6 +74,39 @@ def _text(numbers: np.ndarray) -> pa.StringArray:
     return pc.cast(pa.array(numbers), pa.string())
 
 
+def _byte_length(strings: pa.StringArray) -> int:
+    if len(strings) == 0:
+        return 0
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)
+    return int(offsets[strings.offset + len(strings)] - offsets[strings.offset])
+
+
+class ResultTooLarge(InputError):
+    """The results would pass the job's bound: the input's fault, so the job fails saying so."""
+
+
+@dataclass(frozen=True)
+class ResultBound:
+    """The most a job's result files may take: `per_input_byte` times its input's size, or
+    `floor` when that is more (a few intervals spanning the chromosome would otherwise write
+    gigabytes from a few kilobytes)."""
+
+    input_bytes: int
+    per_input_byte: int
+    floor: int
+
+    @property
+    def max_bytes(self) -> int:
+        return max(self.floor, self.per_input_byte * self.input_bytes)
+
+    def refusal(self) -> str:
+        return (
+            f"the results would pass {self.max_bytes / 1024**2:,.0f} MiB, the most a job of this file's size "
+            f"may write ({self.per_input_byte} times its size, at least {self.floor / 1024**2:,.0f} MiB): "
+            "its records overlap too many genes; split the file or narrow the intervals"
+        )
+
+
 def _write(handle: BinaryIO, strings: pa.StringArray, skip: int = 0) -> None:
     """The strings back to back, but their first `skip` bytes: the array's data buffer between
     its first and last offsets."""
@@ -91,9 +124,12 @@ class ResultWriter:
     of rows at a time (at most ROW_BYTES_PER_WRITE of the records' own fields), so that neither
     time nor memory goes into one Python string per row."""
 
-    def __init__(self, folder: Path, genes: GeneTable) -> None:
+    def __init__(self, folder: Path, genes: GeneTable, bound: "ResultBound | None" = None) -> None:
         self.folder = folder
         self.genes = genes
+        # The three renderings' bytes so far, and the bound on them (None: none).
+        self.bytes = 0
+        self.bound = bound
         self.tally = Tally(len(genes))
         strands = [STRAND[int(strand)] for strand in genes.strands]
         # Each gene's columns, formatted once.
@@ -159,6 +195,9 @@ class ResultWriter:
             rows_json = pc.binary_join_element_wise(
                 own_json.take(taken), self._gene_json.take(gene), bp, ',"distance":', dist, "}", ""
             )
+            self.bytes += _byte_length(tsv) + _byte_length(bed) + _byte_length(rows_json)
+            if self.bound is not None and self.bytes > self.bound.max_bytes:
+                raise ResultTooLarge(self.bound.refusal())
             # Every JSON row starts with ",\n" but the file's first, whose comma is skipped.
             self._write_later((tsv, bed, rows_json), skip_json=1 if self._first_json else 0)
             self._first_json = False

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from annotator.engine import Annotator, GeneTable, ranges_within
 from annotator.inputs import Counts, InputFile
-from annotator.outputs import ResultWriter
+from annotator.outputs import ResultBound, ResultWriter
 
 Progress = Callable[[float], None]
 # Pairs (record, gene) one engine call may find at most: a chunk's records are annotated in parts
@@ -15,14 +15,21 @@ Progress = Callable[[float], None]
 MAX_PAIRS = 500_000
 
 
-def annotate_file(input_path: Path, folder: Path, genes: GeneTable, progress: Progress | None = None) -> dict:
+def annotate_file(
+    input_path: Path,
+    folder: Path,
+    genes: GeneTable,
+    progress: Progress | None = None,
+    bound: ResultBound | None = None,
+) -> dict:
     """Annotate `input_path` into `folder` (results, summary, picture); the summary.
 
-    Raises `annotator.inputs.InputError` when the file cannot be read at all."""
+    Raises `annotator.inputs.InputError` when the file cannot be read at all, or its results
+    would pass `bound` (`annotator.outputs.ResultTooLarge`)."""
     annotator = Annotator(genes)
     counts = Counts()
     with InputFile(input_path) as source:
-        writer = ResultWriter(folder, genes)
+        writer = ResultWriter(folder, genes, bound)
         try:
             for chunk in source.chunks(counts, genes):
                 pairs = annotator.overlap_counts(chunk.starts, chunk.ends) + 1

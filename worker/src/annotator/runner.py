@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from annotator.genes import CatalogueNotLoaded, GeneSource
 from annotator.inputs import InputError
 from annotator.metrics import RECORDS, REFUSED
+from annotator.outputs import ResultBound
 from annotator.pipeline import annotate_file
 from gene_api.jobs.services import JobServices
 from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
@@ -36,6 +37,10 @@ TRANSIENT = (StorageUnavailable, OperationalError, CatalogueNotLoaded)
 
 class Transient(RuntimeError):
     """Worth retrying later; the job was handed back (queued)."""
+
+
+class Deleted(Exception):
+    """The job's record is gone (DELETE /jobs/{id}): the run stops and keeps nothing."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,9 @@ def celery_places(services: JobServices, job_id: str) -> tuple[Place, Place]:
 def run_job(
     job_id: str, services: JobServices, genes: GeneSource, source: Place, target: Place, work: str = ""
 ) -> str:
-    """Run the job; its final status ('succeeded', 'failed'), or 'skipped' when another run
-    finished it. Raises Transient when it should be retried."""
+    """Run the job; its final status ('succeeded', 'failed'), 'skipped' when another run
+    finished it (or its record is gone), or 'deleted' when it was deleted while it ran.
+    Raises Transient when it should be retried."""
     jobs = services.jobs
     start = jobs.start(job_id)
     if not start.run:
@@ -89,18 +95,32 @@ def _annotate(job_id: str, services: JobServices, genes, source: Place, target: 
     def progress(fraction: float) -> None:
         if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
             last[0] = time.monotonic()
-            jobs.progress(job_id, int(fraction * 100))
+            if not jobs.progress(job_id, int(fraction * 100)) and jobs.get(job_id) is None:
+                raise Deleted(job_id)
 
+    settings = services.settings
+    bound = ResultBound(
+        input_path.stat().st_size, settings.result_bytes_per_input_byte, settings.result_bytes_floor
+    )
     try:
-        summary = annotate_file(input_path, results, genes, progress)
+        summary = annotate_file(input_path, results, genes, progress, bound)
     except InputError as error:
         log.info("job %s: input refused: %s", job_id, error)
         jobs.fail(job_id, str(error), error.line)
         REFUSED.inc()
         return "failed"
-    for name in (*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE):
+    except Deleted:
+        log.info("job %s: deleted while running; stopped", job_id)
+        return "deleted"
+    names = (*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE)
+    result_bytes = sum((results / name).stat().st_size for name in names)
+    for name in names:
         target.storage.put_file(result_key(target.key, name), results / name, move=True)
-    jobs.succeed(job_id, summary)
+    if not jobs.succeed(job_id, summary, result_bytes) and jobs.get(job_id) is None:
+        # Deleted while its results were being stored: what this run stored goes too.
+        target.storage.delete_prefix(target.key)
+        log.info("job %s: deleted while running; its results removed", job_id)
+        return "deleted"
     RECORDS.inc(summary["records_read"])
     log.info("job %s: succeeded, %s records, %s rows", job_id, summary["records_read"], summary["rows"])
     return "succeeded"

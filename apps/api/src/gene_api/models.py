@@ -77,6 +77,8 @@ class Job(Base):
     input_name: Mapped[str] = mapped_column(String(255))
     input_format: Mapped[str] = mapped_column(String(8))
     input_bytes: Mapped[int] = mapped_column(BigInteger)
+    # What the job's result files take in storage, once it succeeded (the account's quota).
+    result_bytes: Mapped[int | None] = mapped_column(BigInteger)
     progress: Mapped[int] = mapped_column(SmallInteger, default=0)
     # Times a runner started it: a job whose runner keeps dying is failed, not retried forever.
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -195,6 +195,17 @@ def job(user: str, job_id: str) -> dict | None:
     return _item(get(f"/jobs/{segment(job_id)}", user=user), job_id)
 
 
+def delete_job(user: str, job_id: str) -> bool:
+    """DELETE /jobs/{id}: the job cancelled if it runs, and gone with its files; False when the
+    user has no such job."""
+    answer = call("DELETE", f"/jobs/{segment(job_id)}", user=user)
+    if answer.status_code == 404:
+        return False
+    if answer.status_code != 204:
+        raise ApiRefused(400, f"{job_id[:64]!r} names no single job")
+    return True
+
+
 def submit(user: str, name: str, content) -> dict:
     """POST /jobs with the file's content (a file object, streamed)."""
     return call("POST", "/jobs", user=user, files={"file": (name, content)}).json()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/new/", jobs.upload, name="upload"),
     path("jobs/<str:job_id>/", jobs.job_page, name="job"),
     path("jobs/<str:job_id>/status", jobs.job_status, name="job-status"),
+    path("jobs/<str:job_id>/delete", jobs.job_delete, name="job-delete"),
     path("jobs/<str:job_id>/plot.svg", jobs.job_plot, name="job-plot"),
     re_path(
         r"^jobs/(?P<job_id>[^/]+)/result\.(?P<fmt>tsv|bed|json)$", jobs.job_download, name="job-download"

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     upload_staging_folder: str = ""
     # Largest file POST /jobs takes.
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=64 * 1024**3)
+    # What one account may cost: jobs queued or running at once (POST /jobs answers 429 past
+    # it), and bytes kept (its uploads and results; 409 past it, until it deletes jobs).
+    max_jobs_in_flight: int = Field(default=4, ge=1, le=1_000_000)
+    max_stored_bytes: int = Field(default=20 * 1024**3, ge=1024**2, le=100 * 1024**4)
+    # A job's results may be at most this many times its upload's size, or RESULT_BYTES_FLOOR
+    # when that is more: past it the job fails saying so (a few intervals spanning the
+    # chromosome would otherwise write gigabytes).
+    result_bytes_per_input_byte: int = Field(default=100, ge=1, le=100_000)
+    result_bytes_floor: int = Field(default=256 * 1024**2, ge=1024**2, le=64 * 1024**3)
     # Who runs a job: the Celery worker (in the cluster, and `make run`) or an AWS Step Functions
     # execution that runs the worker image as an AWS Batch job.
     pipeline_backend: Literal["celery", "stepfunctions"] = "celery"

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, literal, select, text, update
 
 from gene_api.models import Job
 
@@ -50,6 +50,13 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+IN_FLIGHT = ("queued", "running")
+
+
+class TooManyInFlight(Exception):
+    """The account has as many jobs queued or running as it may."""
+
+
 @dataclass(frozen=True)
 class Start:
     """What `JobStore.start` found: run the job, or leave it (finished, or failed for good)."""
@@ -62,7 +69,18 @@ class JobStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, job_id: str, owner: str, input_name: str, input_format: str, input_bytes: int) -> Job:
+    def create(
+        self,
+        job_id: str,
+        owner: str,
+        input_name: str,
+        input_format: str,
+        input_bytes: int,
+        max_in_flight: int | None = None,
+    ) -> Job:
+        """A new queued job. With `max_in_flight`, only while the owner has fewer jobs queued or
+        running (else TooManyInFlight): counted and inserted in one statement, under a lock of
+        the owner's on PostgreSQL, so that concurrent uploads cannot all pass the count."""
         job = Job(
             id=job_id,
             owner=owner,
@@ -74,9 +92,59 @@ class JobStore:
             attempts=0,
             created_at=now(),
         )
+        table = Job.__table__
         with self.engine.begin() as connection:
-            connection.execute(Job.__table__.insert().values(**_columns(job)))
+            if max_in_flight is None:
+                connection.execute(table.insert().values(**_columns(job)))
+                return job
+            if connection.dialect.name == "postgresql":
+                # Held to the transaction's end; SQLite serialises every writer already.
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+            in_flight = (
+                select(func.count())
+                .select_from(table)
+                .where(table.c.owner == owner, table.c.status.in_(IN_FLIGHT))
+                .scalar_subquery()
+            )
+            values = _columns(job)
+            row = select(*(literal(value, table.c[name].type) for name, value in values.items())).where(
+                in_flight < max_in_flight
+            )
+            # RETURNING: rowcount of an INSERT ... SELECT is not every driver's count of rows.
+            inserted = connection.execute(
+                table.insert().from_select(list(values), row).returning(table.c.id)
+            ).first()
+        if inserted is None:
+            raise TooManyInFlight(owner)
         return job
+
+    def in_flight(self, owner: str) -> int:
+        table = Job.__table__
+        query = (
+            select(func.count())
+            .select_from(table)
+            .where(table.c.owner == owner, table.c.status.in_(IN_FLIGHT))
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+
+    def stored_bytes(self, owner: str) -> int:
+        """What the owner's jobs keep: their uploads and their results."""
+        table = Job.__table__
+        query = select(
+            func.coalesce(func.sum(table.c.input_bytes + func.coalesce(table.c.result_bytes, 0)), 0)
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query.where(table.c.owner == owner)).scalar_one())
+
+    def delete(self, job_id: str, owner: str) -> bool:
+        """The owner's job record gone (its runner's later updates then change nothing)."""
+        table = Job.__table__
+        with self.engine.begin() as connection:
+            return (
+                connection.execute(delete(table).where(table.c.id == job_id, table.c.owner == owner)).rowcount
+                == 1
+            )
 
     def get(self, job_id: str, owner: str | None = None) -> Job | None:
         table = Job.__table__
@@ -168,12 +236,19 @@ class JobStore:
         table = Job.__table__
         return self._update(job_id, ("running",), status="queued", attempts=table.c.attempts - 1, progress=0)
 
-    def progress(self, job_id: str, percent: int) -> None:
-        self._update(job_id, ("running",), progress=max(0, min(99, percent)))
+    def progress(self, job_id: str, percent: int) -> bool:
+        """False when the job is no longer running (deleted, or finished by another run)."""
+        return self._update(job_id, ("running",), progress=max(0, min(99, percent)))
 
-    def succeed(self, job_id: str, summary: dict) -> bool:
+    def succeed(self, job_id: str, summary: dict, result_bytes: int | None = None) -> bool:
         return self._update(
-            job_id, ("running",), status="succeeded", progress=100, finished_at=now(), summary=summary
+            job_id,
+            ("running",),
+            status="succeeded",
+            progress=100,
+            finished_at=now(),
+            summary=summary,
+            result_bytes=result_bytes,
         )
 
     def fail(self, job_id: str, error: str, line: int | None = None) -> bool:

@@ -48,6 +48,10 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def delete_prefix(self, prefix: str) -> None:
+        """Every object whose key starts with `prefix/` (a job's folder); none is no error."""
+        ...
+
     def presigned_url(self, key: str, file_name: str, media_type: str, seconds: int) -> str | None:
         """A short-lived URL a client downloads from directly, or None (the API streams it)."""
 
@@ -105,6 +109,9 @@ class FolderStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def delete_prefix(self, prefix: str) -> None:
+        shutil.rmtree(self._path(prefix), ignore_errors=True)
 
     def presigned_url(self, key: str, file_name: str, media_type: str, seconds: int) -> str | None:
         return None
@@ -173,6 +180,18 @@ class S3Storage:
         except NotStored:
             return False
         return True
+
+    def delete_prefix(self, prefix: str) -> None:
+        paginator = self.client.get_paginator("list_objects_v2")
+        pages = self._call(
+            lambda: list(paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix) + "/"))
+        )
+        for page in pages:
+            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if keys:  # at most 1,000 a page, delete_objects' own bound
+                self._call(
+                    self.client.delete_objects, Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True}
+                )
 
     def presigned_url(self, key: str, file_name: str, media_type: str, seconds: int) -> str | None:
         return self.client.generate_presigned_url(

@@ -12,7 +12,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chr21_web import api
 from chr21_web.accounts.models import account_id
@@ -89,6 +89,15 @@ def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
         "jobs/job.html",
         {"job": job, "preview": preview, "formats": FORMATS, "finished": job["status"] in FINISHED},
     )
+
+
+@login_required
+@require_POST
+def job_delete(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Cancels a queued or running job, or deletes a finished one; its files go with it."""
+    if not api.delete_job(account_id(request.user), job_id):
+        raise Http404(f"you have no job {job_id[:64]}")
+    return redirect("jobs")
 
 
 @login_required

@@ -4,6 +4,7 @@ Every endpoint needs a bearer token (core/security.py); a user sees only their o
 another user's job answers 404, as a job that does not exist does.
 """
 
+import logging
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from gene_api.core.routing import ApiRoute, UploadRoute
 from gene_api.core.security import UserDep
 from gene_api.jobs.queue import DispatchError
 from gene_api.jobs.services import JobServices
-from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, new_job_id, result_key, upload_key
+from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, TooManyInFlight, new_job_id, result_key, upload_key
 from gene_api.jobs.storage import NotStored, StorageUnavailable
 from gene_api.jobs.uploads import FILE_FIELD, receive_upload
 from gene_api.models import Job
@@ -26,6 +27,7 @@ from gene_api.schemas import JobError, JobLinks, JobOut, JobPage, Problem
 RESULT_MEDIA_TYPES = {"tsv": "text/tab-separated-values", "bed": "text/x-bed", "json": "application/json"}
 SVG = "image/svg+xml"
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["jobs"], route_class=ApiRoute)
 upload_router = APIRouter(tags=["jobs"], route_class=UploadRoute)
 
@@ -84,6 +86,24 @@ def unavailable(detail: str) -> HTTPException:
     return HTTPException(status_code=503, detail=detail, headers={"Retry-After": "30"})
 
 
+def too_many_in_flight(limit: int) -> HTTPException:
+    return HTTPException(
+        status_code=429,
+        detail=f"you have {limit} jobs queued or running, the most at once; "
+        "wait for one to finish or delete one",
+        headers={"Retry-After": "60"},
+    )
+
+
+def storage_full(stored: int, incoming: int, limit: int) -> HTTPException:
+    with_file = f" and this file's {incoming:,}" if incoming else ""
+    return HTTPException(
+        status_code=409,
+        detail=f"your jobs keep {stored:,} bytes{with_file}, past the {limit:,} an account may keep; "
+        "delete jobs you no longer need",
+    )
+
+
 @upload_router.post(
     "/jobs",
     status_code=202,
@@ -91,19 +111,31 @@ def unavailable(detail: str) -> HTTPException:
     openapi_extra=UPLOAD_BODY,
     responses={
         400: {"model": Problem, "description": "The form is malformed or has no file"},
+        409: {
+            "model": Problem,
+            "description": "The caller's jobs keep MAX_STORED_BYTES already, or would with this file",
+        },
         413: {"model": Problem, "description": "The file is larger than MAX_UPLOAD_BYTES"},
         415: {
             "model": Problem,
             "description": "Not multipart/form-data, or the file is not BED, VCF or a gene list",
         },
+        429: {"model": Problem, "description": "The caller has MAX_JOBS_IN_FLIGHT jobs queued or running"},
         **AUTH,
     },
 )
 async def submit_job(request: Request, user: UserDep) -> Response:
     """Upload a BED, VCF or gene-list file (plain or gzip) as the form field `file`; the job
-    starts at once. Follow it at `links.self`."""
+    starts at once. Follow it at `links.self`. An account has at most MAX_JOBS_IN_FLIGHT jobs
+    queued or running, and its jobs keep at most MAX_STORED_BYTES; delete jobs to make room."""
     jobs = services(request)
     settings = jobs.settings
+    # Refused before the body is read when the account is at a limit already.
+    if await run_in_threadpool(jobs.jobs.in_flight, user) >= settings.max_jobs_in_flight:
+        raise too_many_in_flight(settings.max_jobs_in_flight)
+    stored = await run_in_threadpool(jobs.jobs.stored_bytes, user)
+    if stored >= settings.max_stored_bytes:
+        raise storage_full(stored, 0, settings.max_stored_bytes)
     try:
         staging = await run_in_threadpool(jobs.uploads.staging_folder)
     except OSError as error:
@@ -111,15 +143,30 @@ async def submit_job(request: Request, user: UserDep) -> Response:
     upload = await receive_upload(
         request.headers.get("content-type", ""), request.stream(), staging, settings.max_upload_bytes
     )
+    stored = await run_in_threadpool(jobs.jobs.stored_bytes, user)
+    if stored + upload.size > settings.max_stored_bytes:
+        upload.path.unlink(missing_ok=True)
+        raise storage_full(stored, upload.size, settings.max_stored_bytes)
     job_id = new_job_id()
+    try:
+        job = await run_in_threadpool(
+            jobs.jobs.create,
+            job_id,
+            user,
+            upload.name,
+            upload.format.value,
+            upload.size,
+            settings.max_jobs_in_flight,
+        )
+    except TooManyInFlight:
+        upload.path.unlink(missing_ok=True)
+        raise too_many_in_flight(settings.max_jobs_in_flight) from None
     try:
         await run_in_threadpool(jobs.uploads.put_file, upload_key(job_id), upload.path, True)
     except (StorageUnavailable, OSError) as error:
         upload.path.unlink(missing_ok=True)
+        await run_in_threadpool(jobs.jobs.delete, job_id, user)
         raise unavailable(f"the upload could not be stored, try again: {error}") from None
-    job = await run_in_threadpool(
-        jobs.jobs.create, job_id, user, upload.name, upload.format.value, upload.size
-    )
     try:
         await run_in_threadpool(jobs.dispatcher.start, job_id, request_id_var.get())
     except DispatchError as error:
@@ -149,6 +196,23 @@ def owned_job(request: Request, user: str, job_id: str) -> Job:
     if job is None:
         raise HTTPException(status_code=404, detail=f"you have no job {job_id[:64]!r}")
     return job
+
+
+@router.delete("/jobs/{job_id}", status_code=204, response_class=Response, responses=NOT_FOUND)
+def delete_job(request: Request, user: UserDep, job_id: JobId) -> Response:
+    """Delete the job and its files: a queued job never starts, a running one stops at its
+    next step and what it wrote is removed. Another user's job is 404, as a missing one."""
+    jobs = services(request)
+    owned_job(request, user, job_id)
+    if not jobs.jobs.delete(job_id, user):
+        raise HTTPException(status_code=404, detail=f"you have no job {job_id[:64]!r}")
+    try:
+        jobs.uploads.delete_prefix(job_id)
+        jobs.results.delete_prefix(job_id)
+    except StorageUnavailable as error:
+        # The record is gone (no one can reach the files); what is left goes with retention.
+        log.warning("job %s deleted, its files not yet: %s", job_id, error)
+    return Response(status_code=204)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=NOT_FOUND)
