@@ -24,8 +24,8 @@ from tests.support.validate import assert_valid
 
 # What each chart's minimal scenario renders, nothing more.
 MINIMAL_KINDS = {
-    "gene-api": {"ConfigMap", "Deployment", "ExternalSecret", "Job", "NetworkPolicy", "PodDisruptionBudget"}
-    | {"Service", "ServiceAccount"},
+    "gene-api": {"ConfigMap", "CronJob", "Deployment", "ExternalSecret", "Job", "NetworkPolicy"}
+    | {"PodDisruptionBudget", "Service", "ServiceAccount"},
     "worker": {"ConfigMap", "Deployment", "ExternalSecret", "NetworkPolicy", "PodDisruptionBudget"}
     | {"ScaledObject", "ServiceAccount", "TriggerAuthentication"},
     "web": {"ConfigMap", "Deployment", "ExternalSecret", "Job", "NetworkPolicy", "PodDisruptionBudget"}
@@ -40,6 +40,7 @@ README_BLOCKS = {
     "containerSecurityContext",
     "resources",
     "migration.resources",
+    "retention.resources",
     "probes.startup",
     "probes.liveness",
     "probes.readiness",

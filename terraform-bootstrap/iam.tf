@@ -10,13 +10,14 @@ locals {
       namespace       = var.apps_namespace
       service_account = "gene-api"
       permissions = {
-        # Uploads in, results out (read, and presigned for the browser), a job started.
+        # Uploads in, results out (read, and presigned for the browser), a job started; a
+        # deleted or expired job's files removed (listed under its prefix, then deleted).
         Uploads = {
-          actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
-          resources = ["${local.bucket_arns["uploads"]}/*"]
+          actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"]
+          resources = [local.bucket_arns["uploads"], "${local.bucket_arns["uploads"]}/*"]
         }
         Results = {
-          actions   = ["s3:GetObject", "s3:ListBucket"]
+          actions   = ["s3:GetObject", "s3:DeleteObject", "s3:ListBucket"]
           resources = [local.bucket_arns["results"], "${local.bucket_arns["results"]}/*"]
         }
         Jobs = {
@@ -41,9 +42,10 @@ locals {
           actions   = ["s3:GetObject"]
           resources = ["${local.bucket_arns["uploads"]}/*"]
         }
+        # Results out; a job deleted while it ran has what it wrote removed.
         Results = {
-          actions   = ["s3:PutObject", "s3:GetObject"]
-          resources = ["${local.bucket_arns["results"]}/*"]
+          actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"]
+          resources = [local.bucket_arns["results"], "${local.bucket_arns["results"]}/*"]
         }
         Jobs = {
           actions = [

@@ -57,7 +57,9 @@ resource "aws_iam_role_policy" "batch_job" {
     Version = "2012-10-17"
     Statement = [
       { Effect = "Allow", Action = ["s3:GetObject"], Resource = ["${local.bucket_arns["uploads"]}/*"] },
-      { Effect = "Allow", Action = ["s3:PutObject", "s3:GetObject"], Resource = ["${local.bucket_arns["results"]}/*"] },
+      # Results out; a job deleted while it ran has what it wrote removed (listed, then deleted).
+      { Effect = "Allow", Action = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], Resource = ["${local.bucket_arns["results"]}/*"] },
+      { Effect = "Allow", Action = ["s3:ListBucket"], Resource = [local.bucket_arns["results"]] },
       { Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = [aws_kms_key.data.arn] },
     ]
   })

@@ -103,6 +103,42 @@ def jobs_fail(args: argparse.Namespace) -> None:
     print(oncall.fail_line(store, args.job_id, args.reason))
 
 
+def jobs_expire(args: argparse.Namespace) -> None:
+    """Retention (jobs/retention.py); with --every, again and again (`make run`)."""
+    import time
+    from datetime import UTC, datetime
+
+    from gene_api.jobs.retention import expire
+    from gene_api.jobs.services import JobServices
+    from gene_api.jobs.storage import StorageUnavailable
+
+    settings = get_settings()
+    services = JobServices.from_settings(settings, _engine())
+    while True:
+        if args.every:
+            time.sleep(args.every)  # a periodic task: the first round after one period too
+        try:
+            expired = expire(services, datetime.now(UTC))
+        except (SQLAlchemyError, StorageUnavailable) as error:
+            if not args.every:
+                raise
+            # Periodic: a round that cannot run now (the database not yet migrated, storage
+            # away) is said in one line and tried again at the next.
+            print(
+                f"gene-api: retention round failed, next in {args.every} s: {error}",
+                file=sys.stderr,
+                flush=True,
+            )
+            continue
+        print(
+            f"expired {expired.jobs} jobs (older than {settings.result_retention_days} days) and "
+            f"{expired.uploads} uploads (older than {settings.upload_retention_days} days)",
+            flush=True,
+        )
+        if not args.every:
+            return
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gene-api", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -139,6 +175,16 @@ def parser() -> argparse.ArgumentParser:
     fail.add_argument("job_id", type=oncall.job_id)
     fail.add_argument("--reason", type=oncall.reason, required=True, help="what its owner will read")
     fail.set_defaults(run=jobs_fail)
+    retention = jobs.add_parser(
+        "expire", help="remove finished jobs' uploads and, later, the jobs with their results (retention)"
+    )
+    retention.add_argument(
+        "--every",
+        type=oncall.seconds,
+        default=0,
+        help="seconds between rounds (default: one round, then exit)",
+    )
+    retention.set_defaults(run=jobs_expire)
     return root
 
 

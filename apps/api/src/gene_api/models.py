@@ -79,6 +79,8 @@ class Job(Base):
     input_bytes: Mapped[int] = mapped_column(BigInteger)
     # What the job's result files take in storage, once it succeeded (the account's quota).
     result_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    # When retention removed its upload (the job and its results stay longer).
+    upload_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     progress: Mapped[int] = mapped_column(SmallInteger, default=0)
     # Times a runner started it: a job whose runner keeps dying is failed, not retried forever.
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # chromosome would otherwise write gigabytes).
     result_bytes_per_input_byte: int = Field(default=100, ge=1, le=100_000)
     result_bytes_floor: int = Field(default=256 * 1024**2, ge=1024**2, le=64 * 1024**3)
+    # Retention, as the buckets' lifecycle rules keep objects (terraform-bootstrap/s3.tf): a
+    # finished job's upload is removed after UPLOAD_RETENTION_DAYS, the job with its results
+    # after RESULT_RETENTION_DAYS (`gene-api jobs expire`: the chart's CronJob, `make run`).
+    upload_retention_days: int = Field(default=365, ge=1, le=36500)
+    result_retention_days: int = Field(default=1825, ge=1, le=36500)
     # Who runs a job: the Celery worker (in the cluster, and `make run`) or an AWS Step Functions
     # execution that runs the worker image as an AWS Batch job.
     pipeline_backend: Literal["celery", "stepfunctions"] = "celery"

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, literal, select, text, update
+from sqlalchemy import Engine, case, delete, func, literal, select, text, update
 
 from gene_api.models import Job
 
@@ -129,13 +129,30 @@ class JobStore:
             return connection.execute(query).scalar_one()
 
     def stored_bytes(self, owner: str) -> int:
-        """What the owner's jobs keep: their uploads and their results."""
+        """What the owner's jobs keep: their uploads (until retention removes them) and results."""
         table = Job.__table__
-        query = select(
-            func.coalesce(func.sum(table.c.input_bytes + func.coalesce(table.c.result_bytes, 0)), 0)
-        )
+        upload = case((table.c.upload_removed_at.is_(None), table.c.input_bytes), else_=0)
+        query = select(func.coalesce(func.sum(upload + func.coalesce(table.c.result_bytes, 0)), 0))
         with self.engine.connect() as connection:
             return int(connection.execute(query.where(table.c.owner == owner)).scalar_one())
+
+    def finished_before(self, moment: datetime, limit: int, uploads_only: bool = False) -> list[Job]:
+        """Finished jobs (succeeded or failed) that finished before `moment`, the oldest first,
+        at most `limit`; `uploads_only`: those whose upload is still kept."""
+        table = Job.__table__
+        query = select(*table.columns).where(
+            table.c.status.in_(("succeeded", "failed")), table.c.finished_at < moment
+        )
+        if uploads_only:
+            query = query.where(table.c.upload_removed_at.is_(None))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(table.c.finished_at, table.c.id).limit(limit)).all()
+        return [Job(**row._mapping) for row in rows]
+
+    def upload_removed(self, job_id: str) -> None:
+        table = Job.__table__
+        with self.engine.begin() as connection:
+            connection.execute(update(table).where(table.c.id == job_id).values(upload_removed_at=now()))
 
     def delete(self, job_id: str, owner: str) -> bool:
         """The owner's job record gone (its runner's later updates then change nothing)."""

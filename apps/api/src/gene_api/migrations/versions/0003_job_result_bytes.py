@@ -1,4 +1,5 @@
-"""jobs.result_bytes: what a job's results take, for the account's storage quota
+"""jobs.result_bytes (what a job's results take, for the account's storage quota) and
+jobs.upload_removed_at (when retention removed its upload)
 
 Additive: the previous release's image never reads it, so it still runs on this schema.
 
@@ -18,8 +19,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("jobs", sa.Column("result_bytes", sa.BigInteger()))
+    op.add_column("jobs", sa.Column("upload_removed_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("jobs") as batch:
         batch.drop_column("result_bytes")
+        batch.drop_column("upload_removed_at")
