@@ -33,13 +33,16 @@ def run(settings, *args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_run_job_of_an_unknown_job_exits_1(postgres_url, tmp_path):
+def test_run_job_of_a_job_not_in_the_database_runs_nothing_and_fails_nothing(postgres_url, tmp_path):
+    """A job its owner deleted before its Batch job ran: exit 0, so the execution is no failure."""
     settings = worker_settings(postgres_url, tmp_path)
     ran = run(
         settings, "run-job", "--job-id", "nope", "--input", f"{tmp_path}/x", "--output", f"{tmp_path}/y"
     )
-    assert ran.returncode == 1
-    assert ran.stderr.strip().splitlines()[-1] == "annotator: no job nope in the database"
+    assert ran.returncode == 0
+    assert ran.stderr.strip().splitlines()[-1] == (
+        "annotator: job nope is not in the database (deleted by its owner, or never created): nothing kept"
+    )
 
 
 def test_a_location_that_names_nothing_exits_1(postgres_url, tmp_path):

@@ -76,13 +76,15 @@ def run_job_command(args: argparse.Namespace) -> int:
         print(f"annotator: job {args.job_id}: transient error, retry: {error}", file=sys.stderr)
         return EXIT_TRANSIENT
     job = services.jobs.get(args.job_id)
-    if status in ("deleted", "skipped") and job is None:
-        # Its owner deleted it (DELETE /jobs/{id}): nothing to run, nothing kept.
-        log.info("job %s deleted; nothing kept", args.job_id)
-        return 0
     if job is None:
-        print(f"annotator: no job {args.job_id} in the database", file=sys.stderr)
-        return 1
+        # Its owner deleted it (DELETE /jobs/{id}) before or while it ran: nothing is kept, and
+        # nothing failed (the execution must not count as a failure).
+        print(
+            f"annotator: job {args.job_id} is not in the database (deleted by its owner, or never "
+            "created): nothing kept",
+            file=sys.stderr,
+        )
+        return 0
     if status == "failed":
         where = f" (line {job.error_line})" if job.error_line else ""
         print(f"annotator: job {args.job_id} failed: {job.error}{where}", file=sys.stderr)
