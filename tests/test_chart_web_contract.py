@@ -176,7 +176,10 @@ APP_DEFAULTS = (
     "'WEB_THREADS': g.threads, 'GRACEFUL_TIMEOUT': g.graceful_timeout, "
     "'API_CONNECT_TIMEOUT_SECONDS': s.API_CONNECT_TIMEOUT_SECONDS, "
     "'API_TIMEOUT_SECONDS': s.API_TIMEOUT_SECONDS, "
-    "'MAX_UPLOAD_BYTES': s.MAX_UPLOAD_BYTES, 'WEB_LOG_LEVEL': s.LOGGING['root']['level']}))"
+    "'MAX_UPLOAD_BYTES': s.MAX_UPLOAD_BYTES, 'WEB_LOG_LEVEL': s.LOGGING['root']['level'], "
+    "'HEADER_TIMEOUT_SECONDS': g.slow_client_limits.header_timeout_seconds, "
+    "'BODY_TIMEOUT_SECONDS': g.slow_client_limits.body_timeout_seconds, "
+    "'MIN_BODY_BYTES_PER_SECOND': g.slow_client_limits.min_body_bytes_per_second}))"
 )
 
 
@@ -185,7 +188,7 @@ def test_chart_defaults_are_the_apps_defaults(tmp_path):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("WEB_", "API_", "MAX_", "GRACEFUL", "DJANGO_"))
+        if not k.startswith(("WEB_", "API_", "MAX_", "GRACEFUL", "DJANGO_", "HEADER_", "BODY_", "MIN_BODY_"))
     }
     shown = subprocess.run(
         [sys.executable, "-c", APP_DEFAULTS], env=clean, capture_output=True, text=True, cwd=tmp_path

@@ -1,6 +1,7 @@
 """Servers the tests start on loopback: a free port, starting one and waiting until it
 answers, and stopping it with every process it started."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -49,3 +50,21 @@ def running(argv: list[str], env: dict[str, str], ready_url: str) -> Iterator[su
         else:  # the master is gone; make sure no worker of it is left
             subprocess.run(["pkill", "-KILL", "-g", str(process.pid)], check=False)
         process.wait()
+
+
+def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[bytes, bool]:
+    """Send raw bytes to a server on loopback, read until it closes or `timeout`; (what came
+    back, closed?)."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(timeout)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+            return received, True
+        except ConnectionResetError:
+            return received, True
+        except TimeoutError:
+            return received, False

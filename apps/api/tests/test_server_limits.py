@@ -24,7 +24,7 @@ from gene_api.core.config import Settings
 from gene_api.db import make_engine
 from gene_api.seed import seed
 from tests.support.jobs import TEST_SIGNING_KEY, bearer
-from tests.support.servers import free_port, running
+from tests.support.servers import exchange, free_port, running
 
 HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 2.0
@@ -104,23 +104,6 @@ def server(database_url, tmp_path_factory) -> Iterator[Server]:
         BODY_TIMEOUT_SECONDS=str(BODY_TIMEOUT),
         MIN_BODY_BYTES_PER_SECOND=str(MIN_BODY_RATE),
     )
-
-
-def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[bytes, bool]:
-    """Send raw bytes, read until the server closes or `timeout`; (what came back, closed?)."""
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.settimeout(timeout)
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            sock.sendall(data)
-        received = b""
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-            return received, True
-        except ConnectionResetError:
-            return received, True
-        except TimeoutError:
-            return received, False
 
 
 def status_and_problem(raw: bytes) -> tuple[int, dict]:

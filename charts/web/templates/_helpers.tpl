@@ -23,6 +23,9 @@ API_URL: {{ $app.apiUrl | quote }}
 API_CONNECT_TIMEOUT_SECONDS: {{ $app.apiConnectTimeoutSeconds | quote }}
 API_TIMEOUT_SECONDS: {{ $app.apiTimeoutSeconds | quote }}
 MAX_UPLOAD_BYTES: {{ $app.maxUploadBytes | int64 | quote }}
+HEADER_TIMEOUT_SECONDS: {{ $app.limits.headerTimeoutSeconds | quote }}
+BODY_TIMEOUT_SECONDS: {{ $app.limits.bodyTimeoutSeconds | quote }}
+MIN_BODY_BYTES_PER_SECOND: {{ $app.limits.minBodyBytesPerSecond | int64 | quote }}
 {{- end -}}
 
 {{/* web.secretEnv: the three secrets, from the Secret the ExternalSecret writes; shared by the

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from chr21_web.logs import logging_config
+from chr21_web.server import BoundedThreadWorker, SlowClientLimits
 
 host = os.environ.get("WEB_HOST", "127.0.0.1")
 port = int(os.environ.get("WEB_PORT", "8000"))
@@ -16,7 +17,16 @@ bind = f"{host}:{port}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 # Threads: a page mostly waits for the API, and an upload arrives for minutes; in a thread
 # neither stops the worker's heartbeat, so `timeout` restarts only a worker that hangs.
-worker_class = "gthread"
+# gunicorn's gthread worker with deadlines for slow clients (server.py): a request's head is
+# read without a thread, within HEADER_TIMEOUT_SECONDS; its body within BODY_TIMEOUT_SECONDS,
+# pushed on while it arrives at MIN_BODY_BYTES_PER_SECOND or more (an upload); else 408.
+# The gene API's names and defaults.
+slow_client_limits = SlowClientLimits(
+    header_timeout_seconds=float(os.environ.get("HEADER_TIMEOUT_SECONDS", "10")),
+    body_timeout_seconds=float(os.environ.get("BODY_TIMEOUT_SECONDS", "30")),
+    min_body_bytes_per_second=int(os.environ.get("MIN_BODY_BYTES_PER_SECOND", "65536")),
+)
+worker_class = BoundedThreadWorker.bounded_by(slow_client_limits)
 threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30
 # Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's

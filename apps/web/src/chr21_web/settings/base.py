@@ -104,6 +104,8 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# No banner on stdout at start-up (commands that print JSON read it); lock-outs still log.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "chr21_web.accounts.views.locked_out"
 # The client's address (behind the ALB: the one it saw, chr21_web/client_address.py).
 AXES_CLIENT_IP_CALLABLE = "chr21_web.client_address.client_address"
