@@ -68,3 +68,14 @@ def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[bytes, bool]:
             return received, True
         except TimeoutError:
             return received, False
+
+
+def answer_head(sock: socket.socket) -> bytes:
+    """What a server answered on `sock`: up to the end of its head (a 408's, to the close)."""
+    received = b""
+    with contextlib.suppress(ConnectionResetError):
+        while part := sock.recv(65536):
+            received += part
+            if b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 408"):
+                break
+    return received

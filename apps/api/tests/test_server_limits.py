@@ -24,7 +24,7 @@ from gene_api.core.config import Settings
 from gene_api.db import make_engine
 from gene_api.seed import seed
 from tests.support.jobs import TEST_SIGNING_KEY, bearer
-from tests.support.servers import exchange, free_port, running
+from tests.support.servers import answer_head, exchange, free_port, running
 
 HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 2.0
@@ -185,12 +185,7 @@ def paced_body(port: int, chunk: bytes, every: float, seconds: float, length: in
                 sent += len(chunk)
                 time.sleep(every)  # the client's pace: the condition under test
             sock.sendall(b" " * (length - sent - 2) + b"]}")
-        received = b""
-        with contextlib.suppress(ConnectionResetError):
-            while part := sock.recv(65536):
-                received += part
-                if b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 408"):
-                    break
+        received = answer_head(sock)
     return received, time.monotonic() - started
 
 

@@ -24,7 +24,7 @@ import pytest
 from chr21_web.server import DeadlineSocket, RequestTimeout, SlowClientLimits
 
 from gene_api.core.config import Settings
-from tests.support.servers import exchange, free_port, running
+from tests.support.servers import answer_head, exchange, free_port, running
 
 HEADER_TIMEOUT = 3.0
 BODY_TIMEOUT = 2.0
@@ -226,12 +226,7 @@ def paced_body(
                 time.sleep(every)  # the client's pace: the condition under test
             else:
                 sock.sendall(body[sent:])
-        received = b""
-        with contextlib.suppress(ConnectionResetError):
-            while part := sock.recv(65536):
-                received += part
-                if b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 408"):
-                    break
+        received = answer_head(sock)
     return received, time.monotonic() - started
 
 
