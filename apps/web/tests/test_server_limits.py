@@ -354,7 +354,7 @@ def test_the_production_defaults_are_the_gene_apis(tmp_path):
             "-c",
             "from chr21_web import gunicorn_conf as g; l = g.slow_client_limits; "
             "print(l.header_timeout_seconds, l.body_timeout_seconds, l.min_body_bytes_per_second, "
-            "g.worker_class.limits is l)",
+            "g.worker_class.limits is l, g.keepalive)",
         ],
         capture_output=True,
         text=True,
@@ -362,8 +362,10 @@ def test_the_production_defaults_are_the_gene_apis(tmp_path):
         env=env,
     )
     assert shown.returncode == 0, shown.stderr
-    header, body, rate, used = shown.stdout.split()
+    header, body, rate, used, keepalive = shown.stdout.split()
     api = Settings.model_fields
+    # Past the ALB's idle timeout (60 s, which the Ingresses leave as it is), as the API's.
+    assert int(keepalive) == api["keepalive_seconds"].default > 60
     assert float(header) == api["header_timeout_seconds"].default
     assert float(body) == api["body_timeout_seconds"].default
     assert int(rate) == api["min_body_bytes_per_second"].default

@@ -28,6 +28,10 @@ slow_client_limits = SlowClientLimits(
 )
 worker_class = BoundedThreadWorker.bounded_by(slow_client_limits)
 threads = int(os.environ.get("WEB_THREADS", "8"))
+# Idle keep-alive connections (held by the event loop, no thread) outlive the ALB's 60 s idle
+# timeout, as the API's do: the ALB closes them first. Shorter, the ALB could send a request
+# on a connection the pod is closing, and answer it 502.
+keepalive = 75
 timeout = 30
 # Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's
 # terminationGracePeriodSeconds from it).
