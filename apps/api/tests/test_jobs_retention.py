@@ -5,11 +5,13 @@ results after RESULT_RETENTION_DAYS; a job still queued or running is never touc
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from gene_api.cli import main
 from gene_api.jobs.retention import Expired, expire
 from gene_api.jobs.state import RESULT_FILES
 from gene_api.main import create_app
+from gene_api.models import Job
 from tests.support.jobs import bearer, jobs_settings
 
 BED = b"chr21\t25880535\t25880600\tin_app\n"
@@ -24,13 +26,12 @@ def finished_job(client, user: str, days_ago: float) -> str:
     results.mkdir(parents=True)
     (results / RESULT_FILES["tsv"]).write_text("#record\n")
     services.jobs.succeed(job_id, {"rows": 0}, result_bytes=8)
-    table = services.jobs.engine
-    with table.begin() as connection:
-        connection.exec_driver_sql(
-            "UPDATE jobs SET finished_at = ? WHERE id = ?"
-            if table.dialect.name == "sqlite"
-            else "UPDATE jobs SET finished_at = %s WHERE id = %s",
-            (datetime.now(UTC) - timedelta(days=days_ago), job_id),
+    jobs = Job.__table__
+    with services.jobs.engine.begin() as connection:
+        connection.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(finished_at=datetime.now(UTC) - timedelta(days=days_ago))
         )
     return job_id
 

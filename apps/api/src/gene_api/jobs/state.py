@@ -100,12 +100,7 @@ class JobStore:
             if connection.dialect.name == "postgresql":
                 # Held to the transaction's end; SQLite serialises every writer already.
                 connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
-            in_flight = (
-                select(func.count())
-                .select_from(table)
-                .where(table.c.owner == owner, table.c.status.in_(IN_FLIGHT))
-                .scalar_subquery()
-            )
+            in_flight = _in_flight(owner).scalar_subquery()
             values = _columns(job)
             row = select(*(literal(value, table.c[name].type) for name, value in values.items())).where(
                 in_flight < max_in_flight
@@ -119,14 +114,8 @@ class JobStore:
         return job
 
     def in_flight(self, owner: str) -> int:
-        table = Job.__table__
-        query = (
-            select(func.count())
-            .select_from(table)
-            .where(table.c.owner == owner, table.c.status.in_(IN_FLIGHT))
-        )
         with self.engine.connect() as connection:
-            return connection.execute(query).scalar_one()
+            return connection.execute(_in_flight(owner)).scalar_one()
 
     def stored_bytes(self, owner: str) -> int:
         """What the owner's jobs keep: their uploads (until retention removes them) and results."""
@@ -239,7 +228,7 @@ class JobStore:
         table = Job.__table__
         started = self._update(
             job_id,
-            ("queued", "running"),
+            IN_FLIGHT,
             status="running",
             attempts=table.c.attempts + 1,
             started_at=now(),
@@ -271,12 +260,20 @@ class JobStore:
     def fail(self, job_id: str, error: str, line: int | None = None) -> bool:
         return self._update(
             job_id,
-            ("queued", "running"),
+            IN_FLIGHT,
             status="failed",
             finished_at=now(),
             error=error[:2000],
             error_line=line,
         )
+
+
+def _in_flight(owner: str):
+    """How many of the owner's jobs are queued or running (a query)."""
+    table = Job.__table__
+    return (
+        select(func.count()).select_from(table).where(table.c.owner == owner, table.c.status.in_(IN_FLIGHT))
+    )
 
 
 def _columns(job: Job) -> dict:
