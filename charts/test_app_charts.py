@@ -41,6 +41,7 @@ README_BLOCKS = {
     "resources",
     "migration.resources",
     "retention.resources",
+    "recovery.resources",
     "probes.startup",
     "probes.liveness",
     "probes.readiness",

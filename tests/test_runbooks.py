@@ -74,6 +74,7 @@ STUCK = "gene-api jobs stuck --older-than 3600"
 FAIL = 'gene-api jobs fail <job-id> --reason "stopped by on-call: its runner was lost; submit the file again"'
 FAILED = "gene-api jobs failed --since 3600"
 UPGRADE = "gene-api db upgrade"
+RECOVER = "gene-api jobs recover"
 
 
 @pytest.fixture
@@ -90,10 +91,12 @@ def jobs_database(tmp_path) -> tuple[dict, JobStore, dict[str, str]]:
         store.create(ids[name], "alice", f"{name}.bed", "bed", 10)
         with store.engine.begin() as connection:
             connection.execute(update(Job).where(Job.id == ids[name]).values(created_at=created))
-    store.start(ids["lost"])
+    store.start(ids["lost"], timedelta(minutes=1))
     with store.engine.begin() as connection:
         connection.execute(
-            update(Job).where(Job.id == ids["lost"]).values(started_at=now - timedelta(hours=2))
+            update(Job)
+            .where(Job.id == ids["lost"])
+            .values(started_at=now - timedelta(hours=2), heartbeat_at=now - timedelta(hours=2))
         )
     ids["bad"] = "00000002-0000-4000-8000-000000000000"
     store.create(ids["bad"], "bob", "bad.bed", "bed", 10)
@@ -122,6 +125,17 @@ def test_on_call_finds_the_stuck_job_fails_it_and_reads_the_failures(jobs_databa
     assert ids["bad"] in latest.stdout
     assert "line 3: the end is before the start (line 3)" in latest.stdout
     assert ids["lost"] in latest.stdout
+
+
+def test_a_recovery_round_hands_back_the_silent_job_and_sends_it_again(jobs_database, tmp_path):
+    env, store, ids = jobs_database
+    broker = tmp_path / "broker"
+    done = run(RECOVER, tmp_path, {**env, "BROKER_FOLDER": str(broker)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "recovered: 1 jobs silent for 60 s handed back, 1 jobs sent again\n"
+    assert store.get(ids["lost"]).status == "queued"
+    assert store.get(ids["new"]).status == "queued"  # queued a minute ago: its message is not lost
+    assert len(list((broker / "queue").iterdir())) == 1
 
 
 def test_the_migration_runs_twice_changing_nothing_the_second_time(tmp_path):
@@ -186,7 +200,7 @@ def test_a_threshold_is_read_as_prometheus_will_get_it(repo):
 
 # ---- the pages themselves
 
-RUN_HERE = {STUCK, FAIL, FAILED, UPGRADE, ROLLBACK, DIFF, RENDER}
+RUN_HERE = {STUCK, FAIL, FAILED, RECOVER, UPGRADE, ROLLBACK, DIFF, RENDER}
 
 
 def test_every_command_of_ours_is_run_here():

@@ -63,3 +63,12 @@ def postgres_url(databases) -> str:
     url = databases.new("postgresql")
     migrated_and_seeded(url).dispose()
     return url
+
+
+@pytest.fixture
+def own_postgres_url(databases) -> str:
+    """A seeded PostgreSQL database of the test's own: for tests that run `gene-api jobs
+    recover`'s round, which sends again every job left waiting, other tests' included."""
+    url = databases.new("postgresql")
+    migrated_and_seeded(url).dispose()
+    return url

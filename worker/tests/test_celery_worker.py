@@ -50,8 +50,13 @@ def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp
         assert job["status"] == "succeeded", job
         assert job["summary"]["rows"] == 2
         assert "in_app" in api.get(f"/jobs/{job_id}/result", headers=bearer()).text
-        metrics = httpx.get(running.metrics_url).text
-        assert 'annotator_jobs_total{outcome="succeeded"} 1.0' in metrics
+        # Counted once the job's process has ended, just after it recorded the success.
+        wait_for(
+            lambda: 'annotator_jobs_total{outcome="succeeded"} 1.0' in httpx.get(running.metrics_url).text,
+            timeout=10,
+            what="the run counted in the worker's metrics",
+        )
+        assert "annotator_records_total 2.0" in httpx.get(running.metrics_url).text
     # The worker logs JSON lines; the job's carry the submitting request's id, sent in the message.
     logged = json_lines(running.log.read_text(), "the worker's log")
     ran = [entry["message"] for entry in with_request_id(logged, f"trace-{queue}")]

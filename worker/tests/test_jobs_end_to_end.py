@@ -6,14 +6,17 @@ import errno
 import json
 import os
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import update
 
 from annotator import runner
 from annotator.runner import Transient
 from gene_api.jobs.state import MAX_ATTEMPTS, PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from gene_api.jobs.storage import StorageUnavailable
+from gene_api.models import Job
 from tests.support.jobs import bearer
 
 BED = (
@@ -75,10 +78,13 @@ def test_a_rerun_leaves_one_set_of_results_and_finishes_the_job_once(stack):
     # A re-delivered task finds the job finished: nothing is done again.
     assert stack.run(job_id) == "succeeded"
     assert stack.job(job_id)["finished_at"] == finished_at
-    # A runner that died after storing the results but before recording success: the next
-    # run writes the same bytes under the same keys, and records success once.
+    # A runner that died after storing the results but before recording success (its heartbeat
+    # long stale): the next run writes the same bytes under the same keys, and records success once.
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
     with stack.services.jobs.engine.begin() as connection:
-        connection.exec_driver_sql(f"UPDATE jobs SET status = 'running' WHERE id = '{job_id}'")
+        connection.execute(
+            update(Job).where(Job.id == job_id).values(status="running", heartbeat_at=long_ago)
+        )
     assert stack.run(job_id) == "succeeded"
     again = {path.name: path.read_bytes() for path in folder.iterdir()}
     assert sorted(again) == sorted([*RESULT_FILES.values(), SUMMARY_FILE, PLOT_FILE])
@@ -224,9 +230,9 @@ def test_a_job_deleted_while_its_results_are_stored_leaves_none_of_them(stack, m
     job_id = submitted(stack, user="late-deleter")
     real_succeed = stack.services.jobs.succeed
 
-    def deleted_first(job, summary, result_bytes=None):
+    def deleted_first(job, summary, result_bytes=None, attempt=None):
         stack.services.jobs.delete(job, "late-deleter")
-        return real_succeed(job, summary, result_bytes)
+        return real_succeed(job, summary, result_bytes, attempt)
 
     monkeypatch.setattr(stack.services.jobs, "succeed", deleted_first)
     assert stack.run(job_id) == "deleted"

@@ -57,7 +57,9 @@ class Worker:
 
 
 @contextmanager
-def worker(settings: WorkerSettings, log: Path, **extra: str) -> Iterator[Worker]:
+def worker(settings: WorkerSettings, log: Path, ready: bool = True, **extra: str) -> Iterator[Worker]:
+    """A worker, ready (its metrics answer) unless `ready` is False: a worker that may die as it
+    starts (test_no_job_lost.py) is handed over at once."""
     port = free_port()
     env = environment(
         settings,
@@ -71,7 +73,8 @@ def worker(settings: WorkerSettings, log: Path, **extra: str) -> Iterator[Worker
         )
     running = Worker(process, log, port)
     try:
-        wait_until_ok(f"http://127.0.0.1:{port}/metrics", process)
+        if ready:
+            wait_until_ok(f"http://127.0.0.1:{port}/metrics", process)
         yield running
     finally:
         if process.poll() is None:

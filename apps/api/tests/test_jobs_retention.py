@@ -21,7 +21,7 @@ def finished_job(client, user: str, days_ago: float) -> str:
     """A job that succeeded `days_ago` days ago, with a result file."""
     services = client.app.state.job_services
     job_id = client.post("/jobs", headers=bearer(user), files={"file": ("a.bed", BED)}).json()["id"]
-    services.jobs.start(job_id)
+    services.jobs.start(job_id, timedelta(minutes=1))
     results = services.results.root / job_id
     results.mkdir(parents=True)
     (results / RESULT_FILES["tsv"]).write_text("#record\n")

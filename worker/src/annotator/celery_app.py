@@ -8,20 +8,17 @@ runs they carry the id of the request that submitted the job (a header of the ta
 """
 
 import logging
-import os
+import queue
 import time
 
-from billiard.exceptions import SoftTimeLimitExceeded
 from celery import Celery, signals
 
-from annotator import metrics
+from annotator import faults, job_process, metrics
 from annotator.config import WorkerSettings, get_worker_settings
-from annotator.genes import GeneSource
-from annotator.runner import Transient, celery_places, run_job
 from gene_api.core.logging import NO_REQUEST_ID, configure_logging, request_id_or_new, request_id_var
 from gene_api.db import make_engine
 from gene_api.jobs.queue import REQUEST_ID_HEADER, TASK_NAME, celery_app
-from gene_api.jobs.services import JobServices
+from gene_api.jobs.state import JobStore
 
 log = logging.getLogger("annotator.worker")
 # Backoff between retries after a transient error: 2, 4, 8, ... seconds, at most a minute.
@@ -29,29 +26,26 @@ RETRY_BASE_SECONDS = 2
 RETRY_MAX_SECONDS = 60
 
 
-class Context:
-    """What the task needs, built once per worker process."""
-
-    def __init__(self, settings: WorkerSettings) -> None:
-        self.settings = settings
-        engine = make_engine(settings)
-        self.services = JobServices.from_settings(settings, engine)
-        self.genes = GeneSource(engine)
-
-
 def make_app(settings: WorkerSettings) -> Celery:
     app = celery_app(settings)
     if settings.broker_url.startswith(("sqs://", "redis://", "rediss://")):
         # An unacknowledged message returns to the queue after this long: longer than a job may
-        # run, so a job still running is never handed to a second worker; a dead worker's job is.
+        # run, so a job still running is never handed to a second worker; a dead worker's job is
+        # (and, sooner, by `gene-api jobs recover` once its heartbeat is stale).
         app.conf.broker_transport_options["visibility_timeout"] = settings.job_time_limit_seconds + 60
     app.conf.update(
-        task_soft_time_limit=settings.job_soft_time_limit_seconds,
-        task_time_limit=settings.job_time_limit_seconds,
-        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
+        # Threads that each wait on a job's own process (job_process.py), not Celery's prefork pool.
+        worker_pool="threads",
         worker_concurrency=settings.worker_concurrency,
+        # No remote control (nothing here uses `celery inspect`; SQS has none): on RabbitMQ it
+        # is a queue per worker named by its host name, which two workers on one host fight over.
+        worker_enable_remote_control=False,
     )
-    context: dict[str, Context] = {}
+    store: dict[str, JobStore] = {}
+    # One slot per thread that runs a task (WORKER_CONCURRENCY): never empty when a task asks.
+    slots: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for slot in range(settings.worker_concurrency):
+        slots.put(slot)
 
     @app.task(name=TASK_NAME, bind=True, max_retries=settings.job_retries)
     def annotate(self, job_id: str) -> str:
@@ -62,24 +56,32 @@ def make_app(settings: WorkerSettings) -> Celery:
         return outcome
 
     def run(task, job_id: str) -> str:
-        if "context" not in context:
-            context["context"] = Context(settings)
-        ctx = context["context"]
-        source, target = celery_places(ctx.services, job_id)
+        if "jobs" not in store:
+            store["jobs"] = JobStore(make_engine(settings))
+        jobs = store["jobs"]
+        slot = slots.get()
         try:
-            return run_job(job_id, ctx.services, ctx.genes, source, target, settings.work_folder)
-        except Transient as error:
-            if task.request.retries >= task.max_retries:
-                ctx.services.jobs.fail(job_id, f"gave up after {task.max_retries} retries: {error}")
-                return "failed"
-            countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**task.request.retries)
-            metrics.JOBS.labels("retried").inc()
-            raise task.retry(exc=error, countdown=countdown) from None
-        except SoftTimeLimitExceeded:
-            ctx.services.jobs.fail(
-                job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)"
-            )
+            ended = job_process.run(settings, jobs, job_id, request_id_var.get(), slot)
+        finally:
+            slots.put(slot)
+        if ended.outcome not in ("transient", "lost"):
+            return ended.outcome
+        retries = task.request.retries
+        if ended.outcome == "transient" and retries >= task.max_retries:
+            jobs.fail(job_id, f"gave up after {task.max_retries} retries of transient errors")
             return "failed"
+        job = jobs.get(job_id)
+        if job is None or job.status != "queued":  # lost for good: failed past MAX_ATTEMPTS
+            return job.status if job else "deleted"
+        metrics.JOBS.labels("retried").inc()
+        # A new message for it, this one acknowledged; lost runs start again at once.
+        if ended.outcome == "lost":
+            raise task.retry(countdown=0, max_retries=None)  # bounded by state.MAX_ATTEMPTS
+        raise task.retry(countdown=min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**retries))
+
+    @signals.task_received.connect(weak=False)
+    def received(request=None, **kwargs) -> None:
+        faults.point("received", (request.args or [""])[0] if request else "")
 
     @signals.celeryd_init.connect(weak=False)  # first thing the worker does (before its warnings)
     @signals.setup_logging.connect(weak=False)  # connected, it replaces Celery's own set-up
@@ -98,10 +100,7 @@ def make_app(settings: WorkerSettings) -> Celery:
     @signals.worker_init.connect(weak=False)
     def serve_metrics(**kwargs) -> None:
         metrics.serve(settings.worker_metrics_host, settings.worker_metrics_port)
-
-    @signals.worker_process_shutdown.connect(weak=False)
-    def forget_process(pid=None, **kwargs) -> None:
-        metrics.process_ended(pid or os.getpid())
+        job_process.start_fork_server()
 
     return app
 

@@ -7,9 +7,9 @@
   failure on the job.
 
 Logs are JSON lines on stdout (the API's format); a failure is also one line on stderr.
-`run-job` exits 0 when the job succeeded, 2 when it failed on bad input (the reason is on the
-job and on stderr, in one line), 75 on a transient error (worth a retry: the Batch job
-definition's retry strategy), 1 on anything else. Errors are one line, not a traceback.
+`run-job` exits 0 when the job succeeded (or another run has it), 2 when it failed (the
+reason is on the job and on stderr, in one line), 75 on a transient error (worth a retry: the
+Batch job definition's retry strategy), 1 on anything else. Errors are one line, not a traceback.
 """
 
 import argparse
@@ -47,7 +47,7 @@ def worker(args: argparse.Namespace) -> int:
     argv = [
         # --quiet: no banner, whose text lines would break the JSON logs; the worker logs "ready".
         sys.executable, "-m", "celery", "--app", "annotator.celery_app:app", "--quiet", "worker",
-        "--loglevel", settings.log_level, "--pool", "prefork",
+        "--loglevel", settings.log_level, "--pool", "threads",
         "--concurrency", str(settings.worker_concurrency), "--queues", settings.job_queue,
         "--without-gossip", "--without-mingle",
     ]  # fmt: skip
@@ -84,6 +84,10 @@ def run_job_command(args: argparse.Namespace) -> int:
             "created): nothing kept",
             file=sys.stderr,
         )
+        return 0
+    if status == "skipped":
+        # Running in another process, which owns it: nothing for this run to do.
+        log.info("job %s: nothing to do", args.job_id)
         return 0
     if status == "failed":
         where = f" (line {job.error_line})" if job.error_line else ""

@@ -9,14 +9,14 @@ from gene_api.core.config import Settings
 
 
 class WorkerSettings(Settings):
-    # Celery raises SoftTimeLimitExceeded in the task at the soft limit (the job fails with that
-    # reason); at the hard limit it kills the process, and the task is re-queued (state.MAX_ATTEMPTS).
+    # A job's process (job_process.py) stops at the soft limit, failing the job with that
+    # reason; at the hard limit its worker kills it and fails the job.
     job_soft_time_limit_seconds: int = Field(default=3600, ge=1, le=86400)
     job_time_limit_seconds: int = Field(default=3660, ge=2, le=90000)
-    # A worker process that has grown past this after a job is replaced before the next one;
-    # the pod's memory limit is the hard bound.
+    # A job's process holding more memory than this (resident) is killed, its job failed saying
+    # so (job_process.py). The pod's memory limit is the hard bound for all of its jobs at once.
     worker_max_memory_mb: int = Field(default=1024, ge=64, le=65536)
-    # Jobs one worker runs at once (processes); the cluster scales by pods instead.
+    # Jobs one worker runs at once (a process each); the cluster scales by pods instead.
     worker_concurrency: int = Field(default=1, ge=1, le=32)
     # Transient storage or database errors: retried this many times, with exponential backoff.
     job_retries: int = Field(default=5, ge=0, le=20)

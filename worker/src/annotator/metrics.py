@@ -1,16 +1,29 @@
 """The worker's Prometheus metrics, served by the Celery main process on WORKER_METRICS_PORT.
 
-Jobs run in Celery's child processes, so metrics are kept in prometheus_client's
+Jobs run in processes of their own (job_process.py), so metrics are kept in prometheus_client's
 multiprocess files (PROMETHEUS_MULTIPROC_DIR, which `annotator worker` sets and empties before
-anything imports this module: cli.py) and added up by the main process when scraped, as the
-API's gunicorn does.
+anything imports this module: cli.py; a job's process writes those of its worker's slot, below)
+and added up by the main process when scraped, as the API's gunicorn does.
 """
 
 import logging
+import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server, values
 
 log = logging.getLogger("annotator.metrics")
+
+# A job's process (job_process.py) keeps its metrics in the files of its worker's slot, not in
+# files of its own pid: one process per job would otherwise leave files per job for the worker's
+# metrics endpoint to read at every scrape. One job at a time per slot: no two write one file.
+_slot: list[str] = []
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    values.ValueClass = values.MultiProcessValue(lambda: _slot[0] if _slot else os.getpid())
+
+
+def use_slot(slot: int) -> None:
+    _slot[:] = [f"job-slot-{slot}"]
+
 
 JOBS = Counter("annotator_jobs_total", "Job runs a worker ended, by outcome", ["outcome"])
 JOB_SECONDS = Histogram(
@@ -29,7 +42,3 @@ def serve(host: str, port: int) -> None:
     multiprocess.MultiProcessCollector(registry)
     start_http_server(port, addr=host, registry=registry)
     log.info("metrics on http://%s:%s/metrics", host, port)
-
-
-def process_ended(pid: int) -> None:
-    multiprocess.mark_process_dead(pid)

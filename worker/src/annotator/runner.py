@@ -10,16 +10,23 @@ record the outcome.
   and raises `Transient`, for the runner to retry later.
 - The work folder failing (full, unwritable) fails the job with the reason; it is never left
   running.
+- While it runs, a heartbeat says so (state.py, recovery.py); a run that was given up on (its
+  heartbeat stale, the job started again) stops at its next progress report and records nothing.
 """
 
 import logging
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from annotator import faults
 from annotator.genes import CatalogueNotLoaded, GeneSource
 from annotator.inputs import InputError
 from annotator.metrics import RECORDS, REFUSED
@@ -43,6 +50,15 @@ class Deleted(Exception):
     """The job's record is gone (DELETE /jobs/{id}): the run stops and keeps nothing."""
 
 
+class Superseded(Exception):
+    """The job is no longer this run's (given up on and started again, or finished by another
+    run): it stops and records nothing."""
+
+
+class PastTimeLimit(Exception):
+    """Raised in the job's process at its soft time limit (annotator.job_process)."""
+
+
 @dataclass(frozen=True)
 class Place:
     """An object in a storage: the upload, or (as a key prefix) a job's results folder."""
@@ -62,16 +78,30 @@ def run_job(
     finished it (or its record is gone), or 'deleted' when it was deleted while it ran.
     Raises Transient when it should be retried."""
     jobs = services.jobs
-    start = jobs.start(job_id)
+    settings = services.settings
+    start = jobs.start(job_id, timedelta(seconds=settings.job_stale_after_seconds))
     if not start.run:
-        return start.job.status if start.job else "skipped"
+        if start.job and start.job.status in ("succeeded", "failed"):
+            return start.job.status
+        log.info("job %s: %s; nothing to do", job_id, "running elsewhere" if start.job else "not found")
+        return "skipped"
+    attempt = start.job.attempts
     try:
-        with tempfile.TemporaryDirectory(dir=work or None, prefix=f"job-{job_id}-") as folder:
-            return _annotate(job_id, services, genes.current(), source, target, Path(folder))
+        with (
+            _heartbeat(services, job_id, attempt),
+            tempfile.TemporaryDirectory(dir=work or None, prefix=f"job-{job_id}-") as folder,
+        ):
+            return _annotate(job_id, attempt, services, genes.current(), source, target, Path(folder))
     except TRANSIENT as error:
         log.warning("job %s: transient error, handed back for a retry: %s", job_id, error)
-        jobs.requeue(job_id)
+        jobs.requeue(job_id, attempt)
         raise Transient(str(error)) from error
+    except Superseded:
+        log.info("job %s: no longer this run's (attempt %s); stopped", job_id, attempt)
+        return "skipped"
+    except PastTimeLimit:
+        jobs.fail(job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)")
+        return "failed"
     except OSError as error:
         # The work folder full (a result larger than its disk) or unwritable: running the job
         # again would fail the same way, so it fails now with why, rather than stay running.
@@ -80,7 +110,32 @@ def run_job(
         return "failed"
 
 
-def _annotate(job_id: str, services: JobServices, genes, source: Place, target: Place, folder: Path) -> str:
+@contextmanager
+def _heartbeat(services: JobServices, job_id: str, attempt: int) -> Iterator[None]:
+    """Say the run is alive every JOB_HEARTBEAT_SECONDS while it runs (in a thread, so that a
+    long download or upload keeps it alive too)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(services.settings.job_heartbeat_seconds):
+            try:
+                if not services.jobs.heartbeat(job_id, attempt):
+                    return  # the job moved on: the run finds out at its next report
+            except OperationalError as error:  # the database away for a moment: next beat
+                log.warning("job %s: heartbeat not recorded: %s", job_id, error)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _annotate(
+    job_id: str, attempt: int, services: JobServices, genes, source: Place, target: Place, folder: Path
+) -> str:
     jobs = services.jobs
     input_path = folder / "input"
     try:
@@ -95,8 +150,10 @@ def _annotate(job_id: str, services: JobServices, genes, source: Place, target: 
     def progress(fraction: float) -> None:
         if time.monotonic() - last[0] >= PROGRESS_EVERY_SECONDS:
             last[0] = time.monotonic()
-            if not jobs.progress(job_id, int(fraction * 100)) and jobs.get(job_id) is None:
-                raise Deleted(job_id)
+            if not jobs.progress(job_id, int(fraction * 100), attempt):
+                raise Deleted(job_id) if jobs.get(job_id) is None else Superseded(job_id)
+
+    faults.point("running", job_id)
 
     settings = services.settings
     bound = ResultBound(
@@ -116,11 +173,16 @@ def _annotate(job_id: str, services: JobServices, genes, source: Place, target: 
     result_bytes = sum((results / name).stat().st_size for name in names)
     for name in names:
         target.storage.put_file(result_key(target.key, name), results / name, move=True)
-    if not jobs.succeed(job_id, summary, result_bytes) and jobs.get(job_id) is None:
+    faults.point("stored", job_id)
+    if not jobs.succeed(job_id, summary, result_bytes, attempt):
+        if jobs.get(job_id) is not None:
+            # Another run of it finished it (with the same files, under the same keys).
+            raise Superseded(job_id)
         # Deleted while its results were being stored: what this run stored goes too.
         target.storage.delete_prefix(target.key)
         log.info("job %s: deleted while running; its results removed", job_id)
         return "deleted"
     RECORDS.inc(summary["records_read"])
     log.info("job %s: succeeded, %s records, %s rows", job_id, summary["records_read"], summary["rows"])
+    faults.point("recorded", job_id)
     return "succeeded"

@@ -103,40 +103,71 @@ def jobs_fail(args: argparse.Namespace) -> None:
     print(oncall.fail_line(store, args.job_id, args.reason))
 
 
+def _periodically(every: int, what: str, one_round) -> None:
+    """`one_round()` once, or with `every` again and again (`make run`), printing what it says.
+    A periodic round that cannot run now (the database not yet migrated, storage or broker
+    away) is said in one line and tried again at the next."""
+    import time
+
+    from gene_api.jobs.queue import DispatchError
+    from gene_api.jobs.storage import StorageUnavailable
+
+    while True:
+        if every:
+            time.sleep(every)  # a periodic task: the first round after one period too
+        try:
+            said = one_round()
+        except (SQLAlchemyError, StorageUnavailable, DispatchError) as error:
+            if not every and isinstance(error, SQLAlchemyError):
+                raise
+            if not every:
+                raise oncall.JobsCommandError(f"{what}: {error}") from None
+            print(f"gene-api: {what} round failed, next in {every} s: {error}", file=sys.stderr, flush=True)
+            continue
+        print(said, flush=True)
+        if not every:
+            return
+
+
+def _job_services():
+    from gene_api.jobs.services import JobServices
+
+    settings = get_settings()
+    return settings, JobServices.from_settings(settings, _engine())
+
+
 def jobs_expire(args: argparse.Namespace) -> None:
     """Retention (jobs/retention.py); with --every, again and again (`make run`)."""
-    import time
     from datetime import UTC, datetime
 
     from gene_api.jobs.retention import expire
-    from gene_api.jobs.services import JobServices
-    from gene_api.jobs.storage import StorageUnavailable
 
-    settings = get_settings()
-    services = JobServices.from_settings(settings, _engine())
-    while True:
-        if args.every:
-            time.sleep(args.every)  # a periodic task: the first round after one period too
-        try:
-            expired = expire(services, datetime.now(UTC))
-        except (SQLAlchemyError, StorageUnavailable) as error:
-            if not args.every:
-                raise
-            # Periodic: a round that cannot run now (the database not yet migrated, storage
-            # away) is said in one line and tried again at the next.
-            print(
-                f"gene-api: retention round failed, next in {args.every} s: {error}",
-                file=sys.stderr,
-                flush=True,
-            )
-            continue
-        print(
+    settings, services = _job_services()
+
+    def one_round() -> str:
+        expired = expire(services, datetime.now(UTC))
+        return (
             f"expired {expired.jobs} jobs (older than {settings.result_retention_days} days) and "
-            f"{expired.uploads} uploads (older than {settings.upload_retention_days} days)",
-            flush=True,
+            f"{expired.uploads} uploads (older than {settings.upload_retention_days} days)"
         )
-        if not args.every:
-            return
+
+    _periodically(args.every, "retention", one_round)
+
+
+def jobs_recover(args: argparse.Namespace) -> None:
+    """Jobs whose message may be lost, sent again (jobs/recovery.py); with --every, again and again."""
+    from datetime import UTC, datetime
+
+    from gene_api.jobs.recovery import recover
+
+    settings, services = _job_services()
+
+    def one_round() -> str:
+        found = recover(services, datetime.now(UTC))
+        silent = settings.job_stale_after_seconds
+        return f"recovered: {found.lost} jobs silent for {silent} s handed back, {found.sent} jobs sent again"
+
+    _periodically(args.every, "recovery", one_round)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -185,6 +216,16 @@ def parser() -> argparse.ArgumentParser:
         help="seconds between rounds (default: one round, then exit)",
     )
     retention.set_defaults(run=jobs_expire)
+    recovery = jobs.add_parser(
+        "recover", help="send again the jobs whose message may be lost (queued or running too long, silent)"
+    )
+    recovery.add_argument(
+        "--every",
+        type=oncall.seconds,
+        default=0,
+        help="seconds between rounds (default: one round, then exit)",
+    )
+    recovery.set_defaults(run=jobs_recover)
     return root
 
 

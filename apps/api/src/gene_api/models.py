@@ -85,6 +85,10 @@ class Job(Base):
     # Times a runner started it: a job whose runner keeps dying is failed, not retried forever.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When a message for it was last sent to its runner (jobs/recovery.py sends it again when it
+    # stays queued too long), and when the process running it last said it was alive.
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     summary: Mapped[dict | None] = mapped_column(JSON)

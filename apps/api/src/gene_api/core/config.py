@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     # With broker_url sqs:// (AWS): the queue's URL (terraform-bootstrap creates the queue; the
     # cluster secret hands its URL over). Credentials come from the pod's IAM role (IRSA).
     sqs_queue_url: str | None = None
+    # No job lost or stuck (jobs/recovery.py): a running job's process marks it alive every
+    # JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_AFTER_SECONDS has lost its runner and is
+    # sent again, as is a job queued for JOB_REDISPATCH_AFTER_SECONDS (its message lost, say,
+    # with the filesystem broker's worker killed) by `gene-api jobs recover` (the chart's
+    # CronJob, `make run`). A second message for a job is harmless: `JobStore.start` runs a job
+    # once at a time and never after it finished.
+    job_heartbeat_seconds: int = Field(default=10, ge=1, le=300)
+    job_stale_after_seconds: int = Field(default=60, ge=2, le=3600)
+    job_redispatch_after_seconds: int = Field(default=900, ge=2, le=86400)
     # The filesystem broker's folder (only with broker_url filesystem://).
     broker_folder: str = ".local/broker"
     # With pipeline_backend stepfunctions: the state machine that runs a job.

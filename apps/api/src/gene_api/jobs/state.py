@@ -91,6 +91,7 @@ class JobStore:
             progress=0,
             attempts=0,
             created_at=now(),
+            dispatched_at=now(),  # the API sends its message next (or fails the job)
         )
         table = Job.__table__
         with self.engine.begin() as connection:
@@ -203,53 +204,119 @@ class JobStore:
         with self.engine.connect() as connection:
             return [Job(**row._mapping) for row in connection.execute(query)]
 
-    def _update(self, job_id: str, statuses: tuple[str, ...], **values) -> bool:
+    def _update(self, job_id: str, statuses: tuple[str, ...], attempt: int | None = None, **values) -> bool:
+        """One conditional UPDATE: only while the job is in one of `statuses` and, given
+        `attempt`, still in that attempt (a run that was given up on cannot write any more)."""
         table = Job.__table__
+        query = update(table).where(table.c.id == job_id, table.c.status.in_(statuses))
+        if attempt is not None:
+            query = query.where(table.c.attempts == attempt)
         with self.engine.begin() as connection:
-            result = connection.execute(
-                update(table).where(table.c.id == job_id, table.c.status.in_(statuses)).values(**values)
-            )
+            result = connection.execute(query.values(**values))
         return result.rowcount == 1
 
-    def start(self, job_id: str) -> Start:
-        """Mark the job running (one more attempt) when it is queued or was running when its
-        runner died; past MAX_ATTEMPTS, fail it instead."""
+    def start(self, job_id: str, stale_after: timedelta) -> Start:
+        """Mark the job running (one more attempt; `Start.job.attempts` is this run's) when it
+        is queued, or running with no heartbeat for `stale_after` (its runner died without a
+        word); past MAX_ATTEMPTS, fail it instead. A job running with a fresh heartbeat is left
+        to its run: a second message for it (recovery.py's, a broker's redelivery) does nothing."""
         job = self.get(job_id)
         if job is None or job.status in ("succeeded", "failed"):
             return Start(False, job)
-        # Found running: the runner that started it died without a word.
-        if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
-            self.fail(
-                job_id,
-                f"the worker stopped {job.attempts} times while running this job "
-                "(killed, out of memory or past its time limit); not retried again",
-            )
-            return Start(False, self.get(job_id))
+        if job.status == "running":
+            seen = as_utc(job.heartbeat_at or job.started_at)
+            if seen is not None and seen > now() - stale_after:
+                return Start(False, job)
+            if self.lost(job_id, job.attempts) and job.attempts >= MAX_ATTEMPTS:
+                return Start(False, self.get(job_id))
+            job = self.get(job_id)
+            if job is None or job.status != "queued":
+                return Start(False, job)
         table = Job.__table__
         started = self._update(
             job_id,
-            IN_FLIGHT,
+            ("queued",),
+            job.attempts,
             status="running",
             attempts=table.c.attempts + 1,
             started_at=now(),
+            heartbeat_at=now(),
             progress=0,
         )
         return Start(started, self.get(job_id))
 
-    def requeue(self, job_id: str) -> bool:
+    def heartbeat(self, job_id: str, attempt: int) -> bool:
+        """The run of `attempt` is alive; False when it no longer owns the job (finished,
+        deleted, or given up on and started again)."""
+        return self._update(job_id, ("running",), attempt, heartbeat_at=now())
+
+    def lost(self, job_id: str, attempt: int) -> bool:
+        """The process running `attempt` died (killed, out of memory): the job is queued again
+        for another attempt, or failed once MAX_ATTEMPTS runs died (a poison input must not
+        loop forever). The caller sends its message again. False when the job had moved on."""
+        if attempt >= MAX_ATTEMPTS:
+            return self._update(
+                job_id,
+                ("running",),
+                attempt,
+                status="failed",
+                finished_at=now(),
+                error=f"the worker stopped {attempt} times while running this job "
+                "(killed, out of memory or past its time limit); not retried again",
+            )
+        return self._update(
+            job_id, ("running",), attempt, status="queued", heartbeat_at=None, dispatched_at=now(), progress=0
+        )
+
+    def stalled(self, at: datetime, queued_for: timedelta, stale_after: timedelta, limit: int) -> list[Job]:
+        """Jobs whose message may be lost: queued with no message sent for `queued_for`, or
+        running with no heartbeat for `stale_after` (at `at`); the oldest first, at most `limit`."""
+        table = Job.__table__
+        query = (
+            select(*table.columns)
+            .where(
+                (table.c.status == "queued")
+                & (func.coalesce(table.c.dispatched_at, table.c.created_at) < at - queued_for)
+                | (table.c.status == "running")
+                & (func.coalesce(table.c.heartbeat_at, table.c.started_at) < at - stale_after)
+            )
+            .order_by(table.c.created_at, table.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [Job(**row._mapping) for row in connection.execute(query)]
+
+    def dispatched(self, job_id: str) -> bool:
+        """A message for the queued job was sent (again) just now."""
+        return self._update(job_id, ("queued",), dispatched_at=now())
+
+    def requeue(self, job_id: str, attempt: int | None = None) -> bool:
         """Hand a running job back after a transient error: it is retried, and this start
         does not count against MAX_ATTEMPTS (it did not die)."""
         table = Job.__table__
-        return self._update(job_id, ("running",), status="queued", attempts=table.c.attempts - 1, progress=0)
-
-    def progress(self, job_id: str, percent: int) -> bool:
-        """False when the job is no longer running (deleted, or finished by another run)."""
-        return self._update(job_id, ("running",), progress=max(0, min(99, percent)))
-
-    def succeed(self, job_id: str, summary: dict, result_bytes: int | None = None) -> bool:
         return self._update(
             job_id,
             ("running",),
+            attempt,
+            status="queued",
+            attempts=table.c.attempts - 1,
+            progress=0,
+            heartbeat_at=None,
+            dispatched_at=now(),
+        )
+
+    def progress(self, job_id: str, percent: int, attempt: int | None = None) -> bool:
+        """False when the job is no longer running (deleted, or finished by another run)."""
+        percent = max(0, min(99, percent))
+        return self._update(job_id, ("running",), attempt, progress=percent, heartbeat_at=now())
+
+    def succeed(
+        self, job_id: str, summary: dict, result_bytes: int | None = None, attempt: int | None = None
+    ) -> bool:
+        return self._update(
+            job_id,
+            ("running",),
+            attempt,
             status="succeeded",
             progress=100,
             finished_at=now(),
