@@ -3,9 +3,6 @@ through each broker it supports: Redis and RabbitMQ (running on 127.0.0.1), SQS 
 moto server's), and the filesystem transport that `make run` uses (no server). Job state comes
 back through the database, not a result backend."""
 
-import uuid
-
-import boto3
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +11,7 @@ from gene_api.db import make_engine
 from gene_api.main import create_app
 from tests.support.jobs import bearer
 from tests.support.logs import json_lines, with_request_id
-from worker.tests.workers import wait_for, worker, worker_settings
+from worker.tests.workers import own_queue, wait_for, worker, worker_settings
 
 BROKERS = {
     "redis": "redis://127.0.0.1:6379/0",
@@ -27,15 +24,8 @@ BED = b"chr21\t25880535\t25880600\tin_app\n21\t10\t20\tfar_left\n"
 
 @pytest.mark.parametrize("broker", BROKERS.values(), ids=BROKERS.keys())
 def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp_path, request):
-    # A queue of its own, so that nothing another run left on a shared broker gets in the way.
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    sqs_queue_url = None
-    if broker == "sqs://":
-        request.getfixturevalue("aws")  # moto server, and AWS_* pointing at it
-        sqs_queue_url = boto3.client("sqs").create_queue(QueueName=queue)["QueueUrl"]
-    settings = worker_settings(
-        postgres_url, tmp_path, broker_url=broker, job_queue=queue, sqs_queue_url=sqs_queue_url
-    )
+    settings = worker_settings(postgres_url, tmp_path, **own_queue(broker, request))
+    queue = settings.job_queue
     with TestClient(create_app(settings)) as api, worker(settings, tmp_path / "worker.log") as running:
         headers = {**bearer(), "X-Request-ID": f"trace-{queue}"}
         response = api.post("/jobs", files={"file": ("a.bed", BED)}, headers=headers)

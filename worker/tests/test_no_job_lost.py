@@ -14,13 +14,11 @@ writes; every planned kill must have happened; and no job's process outlives its
 import json
 import re
 import time
-import uuid
 from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-import boto3
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -35,7 +33,7 @@ from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from gene_api.main import create_app
 from tests.support.jobs import bearer
 from worker.tests.test_celery_worker import BROKERS
-from worker.tests.workers import Worker, wait_for, worker, worker_settings
+from worker.tests.workers import Worker, own_queue, wait_for, worker, worker_settings
 
 # A worker's main process killed alone (its job's process must die with it), or with its job's
 # process, as a pod's death kills both; a job's process killed alone.
@@ -71,17 +69,10 @@ def live_processes_in_group(group: int) -> list[int]:
 
 @pytest.mark.parametrize("broker", BROKERS.values(), ids=BROKERS.keys())
 def test_every_job_ends_once_whichever_process_dies_when(broker, own_postgres_url, tmp_path, request):
-    queue = f"test-lost-{uuid.uuid4().hex[:8]}"
-    sqs_queue_url = None
-    if broker == "sqs://":
-        request.getfixturevalue("aws")  # moto server, and AWS_* pointing at it
-        sqs_queue_url = boto3.client("sqs").create_queue(QueueName=queue)["QueueUrl"]
     settings = worker_settings(
         own_postgres_url,
         tmp_path,
-        broker_url=broker,
-        job_queue=queue,
-        sqs_queue_url=sqs_queue_url,
+        **own_queue(broker, request, prefix="test-lost"),
         worker_concurrency=1,  # one job at a time per replica: each kill of a main process ends one life
         # Short, for the test: production's are 10, 60 and 900 s.
         job_heartbeat_seconds=1,

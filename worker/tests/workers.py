@@ -12,6 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
+import pytest
+
 from annotator.config import WorkerSettings
 from tests.support.jobs import jobs_settings
 from tests.support.servers import free_port, wait_until_ok
@@ -30,6 +33,17 @@ def environment(settings: WorkerSettings, **extra: str) -> dict[str, str]:
     env["TMPDIR"] = settings.work_folder or env.get("TMPDIR", "/tmp")
     env.update(extra)
     return env
+
+
+def own_queue(broker: str, request: pytest.FixtureRequest, prefix: str = "test") -> dict[str, str | None]:
+    """Settings of a queue of the test's own on `broker`, so that nothing another run left on a
+    shared broker gets in the way: on SQS (moto server), the queue made and its URL."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    sqs_queue_url = None
+    if broker == "sqs://":
+        request.getfixturevalue("aws")  # moto server, and AWS_* pointing at it
+        sqs_queue_url = boto3.client("sqs").create_queue(QueueName=queue)["QueueUrl"]
+    return {"broker_url": broker, "job_queue": queue, "sqs_queue_url": sqs_queue_url}
 
 
 def worker_settings(database_url: str, folder: Path, **overrides) -> WorkerSettings:

@@ -206,26 +206,25 @@ def parser() -> argparse.ArgumentParser:
     fail.add_argument("job_id", type=oncall.job_id)
     fail.add_argument("--reason", type=oncall.reason, required=True, help="what its owner will read")
     fail.set_defaults(run=jobs_fail)
-    retention = jobs.add_parser(
-        "expire", help="remove finished jobs' uploads and, later, the jobs with their results (retention)"
-    )
-    retention.add_argument(
-        "--every",
-        type=oncall.seconds,
-        default=0,
-        help="seconds between rounds (default: one round, then exit)",
-    )
-    retention.set_defaults(run=jobs_expire)
-    recovery = jobs.add_parser(
-        "recover", help="send again the jobs whose message may be lost (queued or running too long, silent)"
-    )
-    recovery.add_argument(
-        "--every",
-        type=oncall.seconds,
-        default=0,
-        help="seconds between rounds (default: one round, then exit)",
-    )
-    recovery.set_defaults(run=jobs_recover)
+    periodic = {
+        "expire": (
+            "remove finished jobs' uploads and, later, the jobs with their results (retention)",
+            jobs_expire,
+        ),
+        "recover": (
+            "send again the jobs whose message may be lost (queued too long, or silent)",
+            jobs_recover,
+        ),
+    }
+    for name, (text, run) in periodic.items():
+        command = jobs.add_parser(name, help=text)
+        command.add_argument(
+            "--every",
+            type=oncall.seconds,
+            default=0,
+            help="seconds between rounds (default: one round, then exit)",
+        )
+        command.set_defaults(run=run)
     return root
 
 
