@@ -70,8 +70,10 @@ def followed(tmp_path_factory) -> dict:
         job_id = upload.json()["location"].strip("/").split("/")[-1]
 
         def job_logged() -> dict[str, str] | None:
+            # The job's line, from its process; then the task's, once the worker saw it end.
             written = lines_by_process(log, offset)
-            return written if f"job {job_id}: succeeded" in written["worker"] else None
+            done = f"job {job_id}: succeeded" in written["worker"] and "] succeeded in " in written["worker"]
+            return written if done else None
 
         written = wait_for(job_logged, JOB_SECONDS, f"the worker to log job {job_id}")
         status = web.get(f"/jobs/{job_id}/status").json()

@@ -82,14 +82,6 @@ def test_a_job_whose_runs_keep_dying_fails_at_the_last_attempt(store):
     assert f"the worker stopped {MAX_ATTEMPTS} times while running this job" in job.error
 
 
-def test_two_messages_for_one_queued_job_start_one_run(store):
-    store.create("a", "alice", "in.bed", "bed", 10)
-    job = store.get("a")
-    # Both read it queued; the second's conditional update finds it running already.
-    assert store._update("a", ("queued",), job.attempts, status="running", attempts=job.attempts + 1)
-    assert not store._update("a", ("queued",), job.attempts, status="running", attempts=job.attempts + 1)
-
-
 def test_stalled_finds_silent_runs_and_jobs_queued_too_long_only(store):
     for name in ("fresh-queued", "old-queued", "fresh-running", "silent-running", "done"):
         store.create(name, "alice", "in.bed", "bed", 10)

@@ -68,7 +68,8 @@ def make_app(settings: WorkerSettings) -> Celery:
             return ended.outcome
         retries = task.request.retries
         if ended.outcome == "transient" and retries >= task.max_retries:
-            jobs.fail(job_id, f"gave up after {task.max_retries} retries of transient errors")
+            why = f": {ended.detail}" if ended.detail else " of transient errors"
+            jobs.fail(job_id, f"gave up after {task.max_retries} retries{why}")
             return "failed"
         job = jobs.get(job_id)
         if job is None or job.status != "queued":  # lost for good: failed past MAX_ATTEMPTS
@@ -76,7 +77,8 @@ def make_app(settings: WorkerSettings) -> Celery:
         metrics.JOBS.labels("retried").inc()
         # A new message for it, this one acknowledged; lost runs start again at once.
         if ended.outcome == "lost":
-            raise task.retry(countdown=0, max_retries=None)  # bounded by state.MAX_ATTEMPTS
+            # Not counted against JOB_RETRIES: JobStore.lost fails it past state.MAX_ATTEMPTS.
+            raise task.retry(countdown=0, max_retries=retries + 1)
         raise task.retry(countdown=min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**retries))
 
     @signals.task_received.connect(weak=False)

@@ -71,7 +71,10 @@ def run_job_command(args: argparse.Namespace) -> int:
         print(f"annotator: {error}", file=sys.stderr)
         return 1
     try:
-        status = run_job(args.job_id, services, GeneSource(engine), source, target, settings.work_folder)
+        # AWS Batch retries a job only once its previous attempt ended: a job found running is its.
+        status = run_job(
+            args.job_id, services, GeneSource(engine), source, target, settings.work_folder, take_over=True
+        )
     except Transient as error:
         print(f"annotator: job {args.job_id}: transient error, retry: {error}", file=sys.stderr)
         return EXIT_TRANSIENT

@@ -1,6 +1,7 @@
 """What runs in a job's own process (job_process.py), forked from the worker's fork server,
 which imported this module, and so the whole pipeline, once for every job."""
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -25,6 +26,8 @@ from gene_api.jobs.services import JobServices
 matplotlib.use("Agg")
 from matplotlib import pyplot  # noqa: F401 -- after choosing the backend
 
+log = logging.getLogger("annotator.job_child")
+
 
 def main(settings: WorkerSettings, job_id: str, request_id: str, slot: int) -> None:
     """A job's process: die with the worker, stop at the soft time limit, run the job."""
@@ -45,6 +48,13 @@ def main(settings: WorkerSettings, job_id: str, request_id: str, slot: int) -> N
         run_job(job_id, services, GeneSource(engine), *celery_places(services, job_id), settings.work_folder)
     except Transient:
         sys.exit(EXIT_TRANSIENT)
+    except Exception as error:
+        # A fault of ours, not the user's nor the machine's: running it again would fail the
+        # same way. The job fails with its name; the traceback is in this JSON log line.
+        log.exception("job %s: the worker failed on it", job_id)
+        services.jobs.fail(
+            job_id, f"the worker failed on this job ({type(error).__name__}); on-call can read why"
+        )
     finally:
         engine.dispose()
 

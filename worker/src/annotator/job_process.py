@@ -72,17 +72,27 @@ def start_fork_server() -> None:
 def run(settings: WorkerSettings, jobs: JobStore, job_id: str, request_id: str, slot: int) -> Ended:
     """Run the job in a process of its own; `slot` (one of the worker's WORKER_CONCURRENCY) names
     the files its metrics go to (metrics.py)."""
+    before = jobs.get(job_id)
+    if before is None:
+        return Ended("deleted")
+    # The attempt this process will run, if it starts the job: what it may still fail or hand
+    # back once it ended (never a later run's, started after this one was given up on).
+    attempt = before.attempts + 1
     process = FORK_SERVER.Process(
         target=_job_entry, args=(settings, job_id, request_id, slot), name=f"job-{job_id}"
     )
-    process.start()
+    try:
+        process.start()
+    except OSError as error:  # the fork server gone, no file descriptors left
+        log.warning("job %s: its process could not start: %s", job_id, error)
+        return Ended("transient", f"its process could not start: {error}")
     pid = process.pid
     try:
         code, over = _wait(process, settings)
     finally:
         process.close()
     if over:
-        jobs.fail(job_id, over)
+        jobs.fail(job_id, over, attempt=attempt)
         return Ended("failed", over)
     if code == EXIT_TRANSIENT:
         return Ended("transient")
@@ -98,7 +108,9 @@ def run(settings: WorkerSettings, jobs: JobStore, job_id: str, request_id: str, 
     if job.status != "running" or code == 0:
         return Ended(job.status if job.status in ("succeeded", "failed") else "skipped")
     log.warning("job %s: its process (pid %s) ended: %s", job_id, pid, how)
-    jobs.lost(job_id, job.attempts)
+    if job.attempts != attempt:
+        return Ended("skipped", how)  # another run has it
+    jobs.lost(job_id, attempt)
     return Ended("lost", how)
 
 

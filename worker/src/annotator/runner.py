@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from annotator import faults
 from annotator.genes import CatalogueNotLoaded, GeneSource
@@ -72,14 +72,23 @@ def celery_places(services: JobServices, job_id: str) -> tuple[Place, Place]:
 
 
 def run_job(
-    job_id: str, services: JobServices, genes: GeneSource, source: Place, target: Place, work: str = ""
+    job_id: str,
+    services: JobServices,
+    genes: GeneSource,
+    source: Place,
+    target: Place,
+    work: str = "",
+    take_over: bool = False,
 ) -> str:
     """Run the job; its final status ('succeeded', 'failed'), 'skipped' when another run
-    finished it (or its record is gone), or 'deleted' when it was deleted while it ran.
-    Raises Transient when it should be retried."""
+    has it (or its record is gone), or 'deleted' when it was deleted while it ran. With
+    `take_over` (AWS Batch, whose retry of a job means its previous attempt ended), a job found
+    running is started again whatever its heartbeat says. Raises Transient when it should be
+    retried."""
     jobs = services.jobs
     settings = services.settings
-    start = jobs.start(job_id, timedelta(seconds=settings.job_stale_after_seconds))
+    stale_after = timedelta(0) if take_over else timedelta(seconds=settings.job_stale_after_seconds)
+    start = jobs.start(job_id, stale_after)
     if not start.run:
         if start.job and start.job.status in ("succeeded", "failed"):
             return start.job.status
@@ -100,13 +109,15 @@ def run_job(
         log.info("job %s: no longer this run's (attempt %s); stopped", job_id, attempt)
         return "skipped"
     except PastTimeLimit:
-        jobs.fail(job_id, f"the job ran past its time limit ({settings.job_soft_time_limit_seconds} s)")
+        limit = settings.job_soft_time_limit_seconds
+        jobs.fail(job_id, f"the job ran past its time limit ({limit} s)", attempt=attempt)
         return "failed"
     except OSError as error:
         # The work folder full (a result larger than its disk) or unwritable: running the job
         # again would fail the same way, so it fails now with why, rather than stay running.
         log.exception("job %s: its files could not be written", job_id)
-        jobs.fail(job_id, f"the worker could not write the job's files: {error.strerror or error}")
+        reason = f"the worker could not write the job's files: {error.strerror or error}"
+        jobs.fail(job_id, reason, attempt=attempt)
         return "failed"
 
 
@@ -121,7 +132,7 @@ def _heartbeat(services: JobServices, job_id: str, attempt: int) -> Iterator[Non
             try:
                 if not services.jobs.heartbeat(job_id, attempt):
                     return  # the job moved on: the run finds out at its next report
-            except OperationalError as error:  # the database away for a moment: next beat
+            except SQLAlchemyError as error:  # the database away for a moment: next beat
                 log.warning("job %s: heartbeat not recorded: %s", job_id, error)
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
@@ -141,7 +152,7 @@ def _annotate(
     try:
         source.storage.get_file(source.key, input_path)
     except NotStored:
-        jobs.fail(job_id, "the upload is missing from storage")
+        jobs.fail(job_id, "the upload is missing from storage", attempt=attempt)
         return "failed"
     results = folder / "results"
     results.mkdir()
@@ -163,7 +174,7 @@ def _annotate(
         summary = annotate_file(input_path, results, genes, progress, bound)
     except InputError as error:
         log.info("job %s: input refused: %s", job_id, error)
-        jobs.fail(job_id, str(error), error.line)
+        jobs.fail(job_id, str(error), error.line, attempt)
         REFUSED.inc()
         return "failed"
     except Deleted:

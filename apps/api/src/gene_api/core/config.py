@@ -93,8 +93,8 @@ class Settings(BaseSettings):
     # JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_AFTER_SECONDS has lost its runner and is
     # sent again, as is a job queued for JOB_REDISPATCH_AFTER_SECONDS (its message lost, say,
     # with the filesystem broker's worker killed) by `gene-api jobs recover` (the chart's
-    # CronJob, `make run`). A second message for a job is harmless: `JobStore.start` runs a job
-    # once at a time and never after it finished.
+    # CronJob, `make run`). A second message for a job is harmless: `JobStore.start` starts it
+    # only when no live run has it, never after it finished; a run given up on records nothing.
     job_heartbeat_seconds: int = Field(default=10, ge=1, le=300)
     job_stale_after_seconds: int = Field(default=60, ge=2, le=3600)
     job_redispatch_after_seconds: int = Field(default=900, ge=2, le=86400)

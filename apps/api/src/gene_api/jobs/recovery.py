@@ -7,7 +7,8 @@ jobs wait in vain: one queued with no message sent for JOB_REDISPATCH_AFTER_SECO
 with no heartbeat for JOB_STALE_AFTER_SECONDS (its process died with its worker). `recover`
 hands each such running job back (`JobStore.lost`: one more attempt, or failed past
 MAX_ATTEMPTS) and sends a message for every such queued job. A message too many does nothing:
-`JobStore.start` runs a job once at a time and never after it finished.
+`JobStore.start` starts a job only when no run with a fresh heartbeat has it and never after it
+finished, and a run given up on can record nothing.
 
 Run by `gene-api jobs recover` (the gene-api chart's CronJob, every minute; `make run`, every
 15 s). With PIPELINE_BACKEND=stepfunctions there is nothing to do: Step Functions keeps each

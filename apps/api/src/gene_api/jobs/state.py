@@ -277,8 +277,11 @@ class JobStore:
             .where(
                 (table.c.status == "queued")
                 & (func.coalesce(table.c.dispatched_at, table.c.created_at) < at - queued_for)
+                # A run without a heartbeat is a previous release's, which never beats (during a
+                # rollout): left to its broker's redelivery, as it was before.
                 | (table.c.status == "running")
-                & (func.coalesce(table.c.heartbeat_at, table.c.started_at) < at - stale_after)
+                & table.c.heartbeat_at.is_not(None)
+                & (table.c.heartbeat_at < at - stale_after)
             )
             .order_by(table.c.created_at, table.c.id)
             .limit(limit)
@@ -324,10 +327,12 @@ class JobStore:
             result_bytes=result_bytes,
         )
 
-    def fail(self, job_id: str, error: str, line: int | None = None) -> bool:
+    def fail(self, job_id: str, error: str, line: int | None = None, attempt: int | None = None) -> bool:
+        """Given `attempt`, only while the job is still that run's (or queued after it)."""
         return self._update(
             job_id,
             IN_FLIGHT,
+            attempt,
             status="failed",
             finished_at=now(),
             error=error[:2000],
