@@ -86,24 +86,53 @@ resource "aws_cloudwatch_metric_alarm" "platform" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
-# The ALB's 5xx: the load balancer controller creates the ALB (its name is not known here), so
-# the alarm sums every ALB of the account and region (one environment per account) through a
-# Metrics Insights query.
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  alarm_name          = "${local.name}-alb-5xx"
-  alarm_description   = "The ALB's targets answered more than var.alb_5xx_alarm 5xx in five minutes"
+# The ALB's: the load balancer controller creates the ALB (its name is not known here), so each
+# alarm reads every ALB of the account and region (one environment per account) through a
+# Metrics Insights query. Its targets' 5xx, its own 5xx (no target answered: all unhealthy, a
+# timeout, a refused connection), and the time its targets take to answer.
+locals {
+  alb_alarms = {
+    alb-5xx = {
+      description = "The ALB's targets answered more than var.alb_5xx_alarm 5xx in five minutes"
+      query       = "SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA(\"AWS/ApplicationELB\", LoadBalancer)"
+      threshold   = var.alb_5xx_alarm
+    }
+    alb-own-5xx = {
+      description = "The ALB itself answered more than var.alb_5xx_alarm 5xx in five minutes (no healthy target, or none answered)"
+      query       = "SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA(\"AWS/ApplicationELB\", LoadBalancer)"
+      threshold   = var.alb_5xx_alarm
+    }
+    alb-latency = {
+      description = "The ALB's targets took longer than var.alb_latency_alarm_seconds on average over five minutes"
+      query       = "SELECT AVG(TargetResponseTime) FROM SCHEMA(\"AWS/ApplicationELB\", LoadBalancer)"
+      threshold   = var.alb_latency_alarm_seconds
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb" {
+  for_each = local.alb_alarms
+
+  alarm_name          = "${local.name}-${each.key}"
+  alarm_description   = each.value.description
   comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alb_5xx_alarm
+  threshold           = each.value.threshold
   evaluation_periods  = 1
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
 
   metric_query {
-    id          = "target_5xx"
-    label       = "HTTPCode_Target_5XX_Count, every ALB"
-    expression  = "SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA(\"AWS/ApplicationELB\", LoadBalancer)"
+    id          = "alb"
+    label       = "${each.key}, every ALB"
+    expression  = each.value.query
     period      = 300
     return_data = true
   }
+}
+
+# The target 5xx alarm was the one ALB alarm, at this address, before the others came.
+moved {
+  from = aws_cloudwatch_metric_alarm.alb_5xx
+  to   = aws_cloudwatch_metric_alarm.alb["alb-5xx"]
 }

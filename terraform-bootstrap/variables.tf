@@ -187,8 +187,18 @@ variable "log_retention_days" {
 
 variable "alarm_emails" {
   type        = list(string)
-  description = "Addresses subscribed to the alarms' SNS topic (each confirms by email)."
+  description = "Addresses subscribed to the alarms' SNS topic (each confirms by email); prod needs one at least (TF_VAR_alarm_emails)."
   default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_emails) > 0
+    error_message = "prod's alarms must reach someone: give alarm_emails at least one address (TF_VAR_alarm_emails='[\"oncall@example.org\"]')."
+  }
+
+  validation {
+    condition     = alltrue([for address in var.alarm_emails : can(regex("^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$", address))])
+    error_message = "alarm_emails holds e-mail addresses only (name@domain.tld)."
+  }
 }
 
 variable "job_queue_age_alarm_seconds" {
@@ -205,8 +215,14 @@ variable "database_connections_alarm" {
 
 variable "alb_5xx_alarm" {
   type        = number
-  description = "Alarm when the ALB's targets answer more 5xx than this in five minutes."
+  description = "Alarm when the ALB's targets, or the ALB itself, answer more 5xx than this in five minutes."
   default     = 10
+}
+
+variable "alb_latency_alarm_seconds" {
+  type        = number
+  description = "Alarm when the ALB's targets take longer than this to answer, on average over five minutes."
+  default     = 1
 }
 
 variable "waf_requests_per_5_minutes" {

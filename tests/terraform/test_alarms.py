@@ -1,18 +1,22 @@
-"""CloudWatch alarms: each of what the issue asks watched (the state machine's failures, the
-jobs queue's age, Aurora's connections and CPU, the ALB's 5xx) has an alarm, and every alarm
-tells the one SNS topic when it fires and when it clears."""
+"""CloudWatch alarms: each of what the issues ask watched (the state machine's failures, the
+jobs queue's age, Aurora's connections and CPU, the ALB's target 5xx, its own 5xx and its
+latency) has an alarm; every alarm tells the one SNS topic when it fires and when it clears;
+and prod's topic has someone to tell (its plan refuses an empty `alarm_emails`)."""
 
-from tests.support.terraform import locals_, resources, unquoted
+import json
+
+import pytest
+
+from tests.support.terraform import evaluate, locals_, resources, unquoted, variable_block
 
 ALARMS = resources("aws_cloudwatch_metric_alarm")
 
 
 def watched() -> set[tuple[str, str]]:
     found = {(unquoted(a["namespace"]), unquoted(a["metric"])) for a in locals_()["alarms"].values()}
-    for alarm in ALARMS.values():
-        for query in alarm.get("metric_query", []):
-            if "HTTPCode_Target_5XX_Count" in query["expression"]:
-                found.add(("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"))
+    for alarm in locals_()["alb_alarms"].values():
+        metric = unquoted(alarm["query"]).split("(")[1].split(")")[0]
+        found.add(("AWS/ApplicationELB", metric))
     return found
 
 
@@ -23,13 +27,37 @@ def test_what_the_issue_asks_is_watched():
         ("AWS/RDS", "DatabaseConnections"),
         ("AWS/RDS", "CPUUtilization"),
         ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"),
+        ("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count"),
+        ("AWS/ApplicationELB", "TargetResponseTime"),
     } <= watched()
 
 
 def test_every_alarm_tells_the_topic_when_it_fires_and_when_it_clears():
-    assert set(ALARMS) == {"platform", "alb_5xx"}
+    assert set(ALARMS) == {"platform", "alb"}
     for name, alarm in ALARMS.items():
         assert alarm["alarm_actions"] == ["${aws_sns_topic.alarms.arn}"], name
         assert alarm["ok_actions"] == ["${aws_sns_topic.alarms.arn}"], name
         assert unquoted(alarm["treat_missing_data"]) == "notBreaching", name
     assert resources("aws_sns_topic")["alarms"]["kms_master_key_id"] == "${aws_kms_key.data.arn}"
+
+
+def alarm_emails(environment: str, addresses: list[str]):
+    return evaluate(
+        "var.alarm_emails",
+        environment,
+        [variable_block("alarm_emails")],
+        variables={"alarm_emails": json.dumps(addresses)},
+    )
+
+
+def test_prod_refuses_to_plan_without_someone_to_tell():
+    with pytest.raises(RuntimeError, match="prod's alarms must reach someone"):
+        alarm_emails("prod", [])
+    assert alarm_emails("prod", ["oncall@example.org"]) == ["oncall@example.org"]
+    assert alarm_emails("hml", []) == []
+
+
+@pytest.mark.parametrize("address", ["oncall", "on call@example.org", "a@b", "@example.org"])
+def test_only_email_addresses_are_subscribed(address):
+    with pytest.raises(RuntimeError, match="e-mail addresses only"):
+        alarm_emails("hml", [address])
