@@ -36,6 +36,20 @@ resource "aws_kms_key" "data" {
           ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${local.account_id}:*" }
         }
       },
+      {
+        # The alarms' SNS topic is encrypted with this key: without this, CloudWatch cannot
+        # publish to it and every alarm is dropped in silence (SNS's "compatibility between
+        # event sources from AWS services and encrypted topics").
+        Sid       = "CloudWatchAlarmsOfThisPlatform"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:${var.region}:${local.account_id}:alarm:${local.name}-*" }
+        }
+      },
     ]
   })
 }

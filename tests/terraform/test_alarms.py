@@ -3,6 +3,7 @@ jobs queue's age, Aurora's connections and CPU, the ALB's target 5xx, its own 5x
 latency) has an alarm; every alarm tells the one SNS topic when it fires and when it clears;
 and prod's topic has someone to tell (its plan refuses an empty `alarm_emails`)."""
 
+import fnmatch
 import json
 
 import pytest
@@ -61,3 +62,36 @@ def test_prod_refuses_to_plan_without_someone_to_tell():
 def test_only_email_addresses_are_subscribed(address):
     with pytest.raises(RuntimeError, match="e-mail addresses only"):
         alarm_emails("hml", [address])
+
+
+def key_policy(environment: str) -> dict:
+    """The platform key's policy as Terraform renders it, for a made-up account."""
+    expression = resources("aws_kms_key")["data"]["policy"].removeprefix("${").removesuffix("}")
+    blocks = [
+        'variable "region" {\n  type = string\n}',
+        'locals {\n  name       = "chr21-${var.environment}"\n  account_id = "123456789012"\n}',
+    ]
+    return json.loads(evaluate(expression, environment, blocks, variables={"region": "eu-west-1"}))
+
+
+@pytest.mark.parametrize("environment", ["hml", "prod"])
+def test_cloudwatch_may_use_the_key_of_the_topic_for_every_alarm_and_only_ours(environment):
+    """The topic is encrypted with the platform's key: CloudWatch publishes only with its use."""
+    (statement,) = [
+        s
+        for s in key_policy(environment)["Statement"]
+        if s["Principal"].get("Service") == "cloudwatch.amazonaws.com"
+    ]
+    assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(statement["Action"])
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    pattern = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    names = [*locals_()["alarms"], *locals_()["alb_alarms"]]
+    for name in names:
+        arn = f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:chr21-{environment}-{name}"
+        assert fnmatch.fnmatchcase(arn, pattern), arn
+    other = "hml" if environment == "prod" else "prod"
+    assert not fnmatch.fnmatchcase(
+        f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:chr21-{other}-x", pattern
+    )
+    for alarm in ALARMS.values():
+        assert unquoted(alarm["alarm_name"]) == "${local.name}-${each.key}"
