@@ -136,3 +136,33 @@ moved {
   from = aws_cloudwatch_metric_alarm.alb_5xx
   to   = aws_cloudwatch_metric_alarm.alb["alb-5xx"]
 }
+
+# What the environment costs (its account's, one environment per account), against a monthly
+# budget: the addresses the alarms reach are told at 80 % of it spent and when the month is
+# forecast to pass it. (Budgets e-mail them directly: no grant on the alarms topic's key.)
+# Without an address, as hml may run, there is no budget.
+resource "aws_budgets_budget" "monthly" {
+  count = length(var.alarm_emails) > 0 ? 1 : 0
+
+  name         = "${local.name}-monthly"
+  budget_type  = "COST"
+  limit_amount = tostring(var.monthly_budget_usd)
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    threshold                  = 80
+    threshold_type             = "PERCENTAGE"
+    notification_type          = "ACTUAL"
+    subscriber_email_addresses = var.alarm_emails
+  }
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    threshold                  = 100
+    threshold_type             = "PERCENTAGE"
+    notification_type          = "FORECASTED"
+    subscriber_email_addresses = var.alarm_emails
+  }
+}

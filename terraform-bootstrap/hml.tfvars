@@ -15,3 +15,4 @@ aurora_instance_count                = 1
 aurora_backup_retention_days         = 7
 worker_image_tag                     = "0.1.0"
 batch_max_vcpus                      = 8
+monthly_budget_usd                   = 400

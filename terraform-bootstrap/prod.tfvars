@@ -13,3 +13,4 @@ aurora_instance_count          = 2
 aurora_backup_retention_days   = 14
 worker_image_tag               = "0.1.0"
 batch_max_vcpus                = 32
+monthly_budget_usd             = 1000

@@ -219,6 +219,16 @@ variable "alb_5xx_alarm" {
   default     = 10
 }
 
+variable "monthly_budget_usd" {
+  type        = number
+  description = "The environment's monthly AWS budget in USD: the alarm addresses are told at 80 % spent and when the month is forecast past it (README: the estimate it is above)."
+
+  validation {
+    condition     = var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd is a positive amount of USD."
+  }
+}
+
 variable "alb_latency_alarm_seconds" {
   type        = number
   description = "Alarm when the ALB's targets take longer than this to answer, on average over five minutes."

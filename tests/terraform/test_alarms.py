@@ -5,10 +5,12 @@ and prod's topic has someone to tell (its plan refuses an empty `alarm_emails`).
 
 import fnmatch
 import json
+import re
 
 import pytest
 
-from tests.support.terraform import evaluate, locals_, resources, unquoted, variable_block
+from tests.support.paths import REPO
+from tests.support.terraform import evaluate, locals_, resources, tfvars, unquoted, variable_block
 
 ALARMS = resources("aws_cloudwatch_metric_alarm")
 
@@ -95,3 +97,27 @@ def test_cloudwatch_may_use_the_key_of_the_topic_for_every_alarm_and_only_ours(e
     )
     for alarm in ALARMS.values():
         assert unquoted(alarm["alarm_name"]) == "${local.name}-${each.key}"
+
+
+def estimated_monthly_usd() -> dict[str, float]:
+    """The README's cost estimate: its total row, per environment."""
+    readme = (REPO / "terraform-bootstrap" / "README.md").read_text()
+    (hml, prod) = re.search(
+        r"^\| \*\*total\*\* \| \| \*\*\$([0-9,.]+)\*\* \| \*\*\$([0-9,.]+)\*\* \|$", readme, re.M
+    ).groups()
+    return {"hml": float(hml.replace(",", "")), "prod": float(prod.replace(",", ""))}
+
+
+@pytest.mark.parametrize("environment", ["hml", "prod"])
+def test_each_environment_has_a_budget_above_its_estimate_telling_the_alarm_addresses(environment):
+    budget = tfvars(environment)["monthly_budget_usd"]
+    assert estimated_monthly_usd()[environment] < budget <= 2 * estimated_monthly_usd()[environment]
+    monthly = resources("aws_budgets_budget")["monthly"]
+    assert unquoted(monthly["limit_amount"]) == "${tostring(var.monthly_budget_usd)}"
+    assert (unquoted(monthly["budget_type"]), unquoted(monthly["time_unit"])) == ("COST", "MONTHLY")
+    told = {(unquoted(n["notification_type"]), n["threshold"]) for n in monthly["notification"]}
+    assert told == {("ACTUAL", 80), ("FORECASTED", 100)}
+    for notification in monthly["notification"]:
+        assert notification["subscriber_email_addresses"] == "${var.alarm_emails}"
+    # prod always has an address (its validation), so always a budget.
+    assert unquoted(monthly["count"]) == "${length(var.alarm_emails) > 0 ? 1 : 0}"
