@@ -73,10 +73,11 @@ def test_a_job_whose_runs_keep_dying_fails_at_the_last_attempt(store):
     store.create("a", "alice", "in.bed", "bed", 10)
     for attempt in range(1, MAX_ATTEMPTS):
         assert store.start("a", STALE).job.attempts == attempt
-        assert store.lost("a", attempt)
+        assert store.lost("a", attempt) == "queued"
         assert store.get("a").status == "queued"
+        assert store.lost("a", attempt) is None  # handed back already
     assert store.start("a", STALE).job.attempts == MAX_ATTEMPTS
-    assert store.lost("a", MAX_ATTEMPTS)
+    assert store.lost("a", MAX_ATTEMPTS) == "failed"
     job = store.get("a")
     assert job.status == "failed"
     assert f"the worker stopped {MAX_ATTEMPTS} times while running this job" in job.error

@@ -71,9 +71,6 @@ def make_app(settings: WorkerSettings) -> Celery:
             why = f": {ended.detail}" if ended.detail else " of transient errors"
             jobs.fail(job_id, f"gave up after {task.max_retries} retries{why}")
             return "failed"
-        job = jobs.get(job_id)
-        if job is None or job.status != "queued":  # lost for good: failed past MAX_ATTEMPTS
-            return job.status if job else "deleted"
         metrics.JOBS.labels("retried").inc()
         # A new message for it, this one acknowledged; lost runs start again at once.
         if ended.outcome == "lost":

@@ -15,9 +15,9 @@ import matplotlib
 from sqlalchemy.dialects import postgresql, sqlite  # noqa: F401
 
 from annotator import metrics
+from annotator.cli import EXIT_TRANSIENT
 from annotator.config import WorkerSettings
 from annotator.genes import GeneSource
-from annotator.job_process import EXIT_TRANSIENT
 from annotator.runner import PastTimeLimit, Transient, celery_places, run_job
 from gene_api.core.logging import configure_logging, request_id_var
 from gene_api.db import make_engine

@@ -32,11 +32,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.cli import EXIT_TRANSIENT
 from annotator.config import WorkerSettings
 from gene_api.jobs.state import JobStore
 
 log = logging.getLogger("annotator.job_process")
-EXIT_TRANSIENT = 75  # EX_TEMPFAIL, as `annotator run-job`'s (job_child.py exits with it)
 # How often a worker looks at its running jobs' processes (time and memory limits).
 CHECK_EVERY_SECONDS = 1.0
 FORK_SERVER = multiprocessing.get_context("forkserver")
@@ -47,7 +47,8 @@ LONGEST_SOCKET_FOLDER = 60
 @dataclass(frozen=True)
 class Ended:
     """How a job's process ended: `outcome` is the job's status, 'deleted', 'skipped',
-    'transient' (retry later) or 'lost' (its process died; the job was queued again)."""
+    'transient' (retry later) or 'lost' (its process died; the job was queued again, and
+    fails for good past MAX_ATTEMPTS in `JobStore.lost`)."""
 
     outcome: str
     detail: str = ""
@@ -108,10 +109,10 @@ def run(settings: WorkerSettings, jobs: JobStore, job_id: str, request_id: str, 
     if job.status != "running" or code == 0:
         return Ended(job.status if job.status in ("succeeded", "failed") else "skipped")
     log.warning("job %s: its process (pid %s) ended: %s", job_id, pid, how)
-    if job.attempts != attempt:
+    moved = jobs.lost(job_id, attempt)
+    if moved is None:
         return Ended("skipped", how)  # another run has it
-    jobs.lost(job_id, attempt)
-    return Ended("lost", how)
+    return Ended("lost" if moved == "queued" else moved, how)
 
 
 def _wait(process: multiprocessing.Process, settings: WorkerSettings) -> tuple[int, str]:

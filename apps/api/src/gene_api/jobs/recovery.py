@@ -46,12 +46,12 @@ def recover(services: JobServices, at: datetime) -> Recovered:
     lost = sent = 0
     for job in found:
         if job.status == "running":
-            if not store.lost(job.id, job.attempts):
+            moved = store.lost(job.id, job.attempts)
+            if moved is None:
                 continue  # its run spoke up, or it finished, meanwhile
             lost += 1
-            log.warning("job %s: no heartbeat from its run (attempt %s): handed back", job.id, job.attempts)
-            now = store.get(job.id)
-            if now is None or now.status != "queued":
+            log.warning("job %s: no heartbeat from its run (attempt %s): %s", job.id, job.attempts, moved)
+            if moved != "queued":
                 continue  # failed: its runs died MAX_ATTEMPTS times
         services.dispatcher.start(job.id, request_id_or_new(None))
         store.dispatched(job.id)

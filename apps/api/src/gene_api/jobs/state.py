@@ -227,11 +227,8 @@ class JobStore:
             seen = as_utc(job.heartbeat_at or job.started_at)
             if seen is not None and seen > now() - stale_after:
                 return Start(False, job)
-            if self.lost(job_id, job.attempts) and job.attempts >= MAX_ATTEMPTS:
+            if self.lost(job_id, job.attempts) != "queued":
                 return Start(False, self.get(job_id))
-            job = self.get(job_id)
-            if job is None or job.status != "queued":
-                return Start(False, job)
         table = Job.__table__
         started = self._update(
             job_id,
@@ -250,12 +247,13 @@ class JobStore:
         deleted, or given up on and started again)."""
         return self._update(job_id, ("running",), attempt, heartbeat_at=now())
 
-    def lost(self, job_id: str, attempt: int) -> bool:
+    def lost(self, job_id: str, attempt: int) -> str | None:
         """The process running `attempt` died (killed, out of memory): the job is queued again
-        for another attempt, or failed once MAX_ATTEMPTS runs died (a poison input must not
-        loop forever). The caller sends its message again. False when the job had moved on."""
+        for another attempt (the caller sends its message again), or failed once MAX_ATTEMPTS
+        runs died (a poison input must not loop forever). The status it was given: 'queued' or
+        'failed'; None when the job had moved on."""
         if attempt >= MAX_ATTEMPTS:
-            return self._update(
+            failed = self._update(
                 job_id,
                 ("running",),
                 attempt,
@@ -264,9 +262,11 @@ class JobStore:
                 error=f"the worker stopped {attempt} times while running this job "
                 "(killed, out of memory or past its time limit); not retried again",
             )
-        return self._update(
+            return "failed" if failed else None
+        queued = self._update(
             job_id, ("running",), attempt, status="queued", heartbeat_at=None, dispatched_at=now(), progress=0
         )
+        return "queued" if queued else None
 
     def stalled(self, at: datetime, queued_for: timedelta, stale_after: timedelta, limit: int) -> list[Job]:
         """Jobs whose message may be lost: queued with no message sent for `queued_for`, or
