@@ -161,3 +161,13 @@ def test_the_command_says_what_it_did_or_why_not(tmp_path, monkeypatch, capsys, 
     error = capsys.readouterr().err
     assert error.startswith("gene-api: error: recovery: the job queue is unreachable")
     assert error.count("\n") == 1
+
+    monkeypatch.setenv("BROKER_URL", "filesystem://")
+    monkeypatch.setenv("BROKER_FOLDER", str(tmp_path / "jobs.sqlite3"))  # a file, not a folder
+    get_settings.cache_clear()
+    assert main(["jobs", "recover"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(
+        "gene-api: error: recovery: the job queue cannot be set up: [Errno 20] Not a directory"
+    )
+    assert error.count("\n") == 1

@@ -83,7 +83,10 @@ class DispatchError(RuntimeError):
 
 class CeleryDispatcher:
     def __init__(self, settings: Settings) -> None:
-        self.app = celery_app(settings)
+        try:
+            self.app = celery_app(settings)
+        except (OSError, ValueError) as error:  # a broker folder that is a file, no SQS URL
+            raise DispatchError(f"the job queue cannot be set up: {error}") from None
         self.queue = settings.job_queue
 
     def start(self, job_id: str, request_id: str) -> None:
