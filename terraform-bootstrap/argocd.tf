@@ -42,10 +42,10 @@ locals {
     aws_cluster_name                          = module.eks.cluster_name
     aws_vpc_id                                = module.vpc.vpc_id
     aws_load_balancer_controller_iam_role_arn = module.irsa["aws-load-balancer-controller"].arn
-    karpenter_iam_role_arn                    = module.karpenter.iam_role_arn
     karpenter_interruption_queue              = module.karpenter.queue_name
     karpenter_node_role                       = module.karpenter.node_iam_role_name
     external_secrets_iam_role_arn             = module.irsa["external-secrets"].arn
+    keda_operator_iam_role_arn                = module.irsa["keda-operator"].arn
     gene_api_iam_role_arn                     = module.irsa["gene-api"].arn
     worker_iam_role_arn                       = module.irsa["worker"].arn
     web_iam_role_arn                          = module.irsa["web"].arn

@@ -27,8 +27,11 @@ module "eks" {
   addons = {
     coredns    = {}
     kube-proxy = {}
+    # The VPC CNI's network policy agent enforces the charts' NetworkPolicies (without it the
+    # API server stores them and nothing applies them).
     vpc-cni = {
-      before_compute = true
+      before_compute       = true
+      configuration_values = jsonencode({ enableNetworkPolicy = "true" })
     }
     eks-pod-identity-agent = {
       before_compute = true

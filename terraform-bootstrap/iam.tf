@@ -1,7 +1,9 @@
 # IAM roles for service accounts (IRSA), least privilege, each trusting exactly one service
 # account: the apps' (in var.apps_namespace, named as their charts name them: the release)
-# and the add-ons' that call AWS. Karpenter's is in karpenter.tf (Pod Identity). The cluster
-# secret hands each role's ARN to the ApplicationSets (<name>_iam_role_arn).
+# and the add-ons' that call AWS. Karpenter's is in karpenter.tf (EKS Pod Identity, the only
+# kind the eks module's karpenter submodule makes). The cluster secret hands each role's ARN
+# to the ApplicationSets (<name>_iam_role_arn). Who calls AWS as whom: README.md, "Who calls
+# AWS, as whom" (tests/gitops/test_aws_callers.py keeps it, this file and the render true).
 locals {
   bucket_arns = { for name, bucket in module.buckets : name => bucket.s3_bucket_arn }
 
@@ -60,6 +62,27 @@ locals {
         }
       }
     }
+    # KEDA's operator reads the jobs queue's length for the worker's ScaledObject as itself
+    # (the TriggerAuthentication's identityOwner: keda), so it needs that one call and the
+    # worker's role trusts nobody else. GetQueueAttributes needs no key: SQS uses the data
+    # key only to send and receive.
+    keda-operator = {
+      namespace       = "keda"
+      service_account = "keda-operator"
+      permissions = {
+        QueueLength = {
+          actions   = ["sqs:GetQueueAttributes"]
+          resources = [aws_sqs_queue.jobs.arn]
+        }
+      }
+    }
+    # The CloudWatch Observability add-on's agent and Fluent Bit (logs.tf): the policies AWS
+    # names for it (CloudWatchAgentServerPolicy, AWSXrayWriteOnlyAccess), through the module.
+    cloudwatch-observability = {
+      namespace       = "amazon-cloudwatch"
+      service_account = "cloudwatch-agent"
+      permissions     = {}
+    }
     # The frontend calls no AWS service: its secrets come through External Secrets.
     web = {
       namespace       = var.apps_namespace
@@ -103,4 +126,6 @@ module "irsa" {
   attach_external_secrets_policy        = each.key == "external-secrets"
   external_secrets_secrets_manager_arns = ["arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:chr21/${var.environment}/*"]
   external_secrets_kms_key_arns         = [aws_kms_key.data.arn]
+
+  attach_cloudwatch_observability_policy = each.key == "cloudwatch-observability"
 }

@@ -1,7 +1,8 @@
-# Karpenter's controller role (Pod Identity, the kube-system/karpenter service account the
-# karpenter add-on installs), the node role and instance profile its nodes run as, and the
-# SQS queue of spot interruptions and rebalances; the cluster secret hands their names to the
-# add-on (karpenter_iam_role_arn, karpenter_node_role, karpenter_interruption_queue).
+# Karpenter's controller role (EKS Pod Identity: an association with the kube-system/karpenter
+# service account the karpenter add-on installs, which therefore carries no IRSA annotation),
+# the node role and instance profile its nodes run as, and the SQS queue of spot interruptions
+# and rebalances; the cluster secret hands the add-ons their names (karpenter_node_role,
+# karpenter_interruption_queue).
 module "karpenter" {
   # checkov:skip=CKV_TF_1: registry modules are pinned by exact release (version =), as the registry is meant to be used; tests/terraform checks each call against that release
   source  = "terraform-aws-modules/eks/aws//modules/karpenter"

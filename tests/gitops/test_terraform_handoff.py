@@ -19,7 +19,6 @@ from tests.support.terraform import (
     BOOTSTRAP,
     alert_receivers_secret,
     blocks,
-    interfaces,
     locals_,
     plain,
     tfvars,
@@ -74,17 +73,11 @@ def irsa_role(role_name: str, environment: str) -> tuple[str, str]:
     assert role_name.startswith(prefix), role_name
     key = role_name.removeprefix(prefix)
     roles = locals_()["irsa_roles"]
-    if key in roles:
-        role = roles[key]
-        return unquoted(role["namespace"]).replace(
-            "${var.apps_namespace}", variable(environment, "apps_namespace")
-        ), unquoted(role["service_account"])
-    karpenter = blocks("module")["karpenter"]
-    assert unquoted(karpenter["iam_role_name"]) == "${local.name}-karpenter", (
-        f"no role {role_name} in Terraform"
-    )
-    default_account = interfaces()[unquoted(karpenter["source"])].variables["service_account"]["default"]
-    return unquoted(karpenter["namespace"]), unquoted(karpenter.get("service_account", default_account))
+    assert key in roles, f"no role {role_name} in Terraform"
+    role = roles[key]
+    return unquoted(role["namespace"]).replace(
+        "${var.apps_namespace}", variable(environment, "apps_namespace")
+    ), unquoted(role["service_account"])
 
 
 def test_every_role_a_service_account_names_exists_and_trusts_that_service_account(rendered):
@@ -101,7 +94,7 @@ def test_every_role_a_service_account_names_exists_and_trusts_that_service_accou
             trusted = irsa_role(arn.rsplit("/", 1)[-1], rendered.env)
             assert trusted == (namespace, obj["metadata"]["name"]), f"{name}: {arn}"
             annotated += 1
-    assert annotated >= 6  # gene-api, worker, web, the load balancer controller, External Secrets, Karpenter
+    assert annotated >= 6  # gene-api, worker, web, the load balancer controller, External Secrets, KEDA
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
