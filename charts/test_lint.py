@@ -38,6 +38,7 @@ MUST_BE_GIVEN = {
         "cluster.name",
         "cluster.region",
         "cluster.karpenterNodeRole",
+        "cluster.databaseCidr",
         "grafanaAdmin.secretsManagerKey",
         "alertmanagerReceivers.secretsManagerKey",
     },

@@ -50,6 +50,7 @@ locals {
     worker_iam_role_arn                       = module.irsa["worker"].arn
     web_iam_role_arn                          = module.irsa["web"].arn
     database_endpoint                         = module.aurora.cluster_endpoint
+    database_cidr                             = local.database_cidr
     uploads_bucket                            = module.buckets["uploads"].s3_bucket_id
     results_bucket                            = module.buckets["results"].s3_bucket_id
     jobs_queue_url                            = aws_sqs_queue.jobs.url

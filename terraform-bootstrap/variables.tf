@@ -21,6 +21,11 @@ variable "availability_zones" {
     condition     = length(var.availability_zones) >= 2
     error_message = "at least two availability zones: EKS and Aurora need subnets in two."
   }
+
+  validation {
+    condition     = length(var.availability_zones) <= 4
+    error_message = "at most four availability zones: the database subnets are four /24s of one /22 (vpc.tf)."
+  }
 }
 
 variable "vpc_cidr" {

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.gitops import pod_templates
 from tests.support.paths import REPO
 from tests.support.terraform import BOOTSTRAP, blocks, interfaces, locals_, resources, unquoted
 
@@ -57,16 +58,6 @@ ROWS = table()
 IRSA_ROLES = locals_()["irsa_roles"]
 
 
-def pod_specs(objects: list[dict]):
-    """(namespace, pod spec) of every workload among the objects."""
-    for obj in objects:
-        spec = obj.get("spec") or {}
-        if obj["kind"] == "CronJob":
-            spec = spec["jobTemplate"]["spec"]
-        if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"):
-            yield obj["metadata"].get("namespace"), spec["template"]["spec"]
-
-
 def aws_callers(rendered) -> dict[tuple[str, str], str]:
     """(namespace, ServiceAccount) => why: every pod of the render that calls an AWS API."""
     callers, node_classes, controllers = {}, [], {}
@@ -77,7 +68,8 @@ def aws_callers(rendered) -> dict[tuple[str, str], str]:
             for obj in objects
             if obj["kind"] == "ConfigMap"
         }
-        for namespace, pod in pod_specs(objects):
+        for workload, template in pod_templates(objects):
+            namespace, pod = workload["metadata"].get("namespace"), template["spec"]
             account = (namespace, pod.get("serviceAccountName", "default"))
             for container in pod["containers"]:
                 named = [*container.get("args", []), *(e.get("value", "") for e in container.get("env", []))]

@@ -70,7 +70,11 @@ def test_grafana_reads_the_secret_the_platform_writes(rendered):
 
 def test_the_apps_namespace_is_the_one_the_apps_deploy_to(rendered):
     env = rendered.env
-    namespace = next(o for o in rendered.objects(f"platform-{env}") if o["kind"] == "Namespace")
+    namespace = next(
+        o
+        for o in rendered.objects(f"platform-{env}")
+        if o["kind"] == "Namespace" and "pod-security.kubernetes.io/enforce" in o["metadata"]["labels"]
+    )
     settings = yaml.safe_load((REPO / "environments" / env / "env.yaml").read_text())["environment"]
     destination = rendered.applications()[f"gene-api-{env}"]["spec"]["destination"]["namespace"]
     assert namespace["metadata"]["name"] == settings["namespace"] == destination

@@ -112,3 +112,14 @@ def cluster_secret_keys_read(repo: Path = REPO) -> set[tuple[str, str]]:
         ("annotation", f"{e['app'].replace('-', '_')}_iam_role_arn") for e in list_elements("apps", repo)
     }
     return read | {("label", e["label"]) for e in list_elements("addons", repo)}
+
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+
+
+def pod_templates(objects: list[dict]):
+    """(workload, its pod template) of every workload among rendered objects."""
+    for obj in objects:
+        if obj["kind"] in WORKLOAD_KINDS:
+            spec = obj["spec"]["jobTemplate"]["spec"] if obj["kind"] == "CronJob" else obj["spec"]
+            yield obj, spec["template"]

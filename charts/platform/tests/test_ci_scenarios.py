@@ -13,7 +13,14 @@ from tests.support.validate import assert_valid
 
 CHART = CHARTS / "platform"
 SCENARIOS = scenarios("platform")
-MINIMAL_KINDS = {"Namespace", "ClusterSecretStore", "EC2NodeClass", "NodePool", "ExternalSecret"}
+MINIMAL_KINDS = {
+    "Namespace",
+    "ClusterSecretStore",
+    "EC2NodeClass",
+    "NodePool",
+    "ExternalSecret",
+    "NetworkPolicy",
+}
 
 
 def test_the_scenarios_exist():
