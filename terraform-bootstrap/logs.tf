@@ -5,11 +5,11 @@
 # here first, with the platform's retention and key. The add-on's service account
 # (amazon-cloudwatch/cloudwatch-agent) has its IRSA role in iam.tf.
 locals {
-  container_log_groups = toset(["application", "dataplane", "host", "performance"])
+  container_log_groups = ["application", "dataplane", "host", "performance"]
 }
 
 resource "aws_cloudwatch_log_group" "containers" {
-  for_each          = local.container_log_groups
+  for_each          = toset(local.container_log_groups)
   name              = "/aws/containerinsights/${local.name}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = aws_kms_key.data.arn

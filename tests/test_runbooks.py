@@ -20,6 +20,7 @@ from gene_api.jobs.state import JobStore
 from gene_api.models import Job
 from tests.support.gitops import git, repository_copy
 from tests.support.paths import REPO, helm_charts_dir
+from tests.support.terraform import locals_, resources, unquoted
 
 RUNBOOKS = REPO / "docs" / "runbooks"
 OURS = ("scripts/", "gene-api ", "annotator ", "chr21-web ")
@@ -212,3 +213,23 @@ def test_the_index_lists_every_runbook_and_only_those():
     linked = set(re.findall(r"\]\(([a-z-]+\.md)\)", index))
     pages = {p.name for p in RUNBOOKS.glob("*.md")} - {"README.md"}
     assert linked == pages
+
+
+def test_every_log_group_a_runbook_names_is_one_terraform_makes():
+    """The pages name prod's groups; Terraform makes them for each environment by its name."""
+    named = {
+        group
+        for path in RUNBOOKS.glob("*.md")
+        for group in re.findall(r"(/aws/[a-z0-9/_.-]+[a-z0-9])", path.read_text())
+    }
+    containers = resources("aws_cloudwatch_log_group")["containers"]
+    assert unquoted(containers["name"]) == "/aws/containerinsights/${local.name}/${each.key}"
+    kinds = [unquoted(kind) for kind in locals_()["container_log_groups"]]
+    made = {f"/aws/containerinsights/chr21-prod/{kind}" for kind in kinds}
+    batch = resources("aws_cloudwatch_log_group")["batch"]
+    assert unquoted(batch["name"]) == "/aws/batch/${local.batch_job_name}"
+    assert unquoted(locals_()["batch_job_name"]) == "${local.name}-annotate"
+    made.add("/aws/batch/chr21-prod-annotate")
+    assert unquoted(locals_()["name"]) == "chr21-${var.environment}"
+    assert named, "the runbooks name no log group"
+    assert named <= made, sorted(named - made)
