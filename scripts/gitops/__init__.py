@@ -2,5 +2,5 @@
 diff two git refs, promote an image between environments, roll a promotion back.
 
 Entry points: scripts/render, scripts/diff, scripts/promote, scripts/rollback, scripts/crd-schemas,
-scripts/pull-charts.
+scripts/pull-charts, scripts/state-bucket (the Terraform state's bucket).
 """

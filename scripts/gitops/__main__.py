@@ -1,5 +1,5 @@
 """Command line of scripts/render, diff, promote, release, rollback, images, crd-schemas,
-pull-charts and module-interfaces."""
+pull-charts, module-interfaces and state-bucket."""
 
 import argparse
 import sys
@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkov, crdschemas, images, moduleinterfaces, pullcharts
+from . import checkov, crdschemas, images, moduleinterfaces, pullcharts, statebucket
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
@@ -25,6 +25,7 @@ ERRORS = (
     ExpansionError,
     TemplateError,
     moduleinterfaces.ModuleInterfaceError,
+    statebucket.StateBucketError,
     OSError,
 )
 
@@ -129,6 +130,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_state_bucket(args: argparse.Namespace) -> int:
+    print(statebucket.ensure(args.env, _progress))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gitops")
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -182,6 +188,11 @@ def parser() -> argparse.ArgumentParser:
     back.add_argument("app")
     back.add_argument("env")
     back.set_defaults(run=cmd_rollback)
+    state = commands.add_parser(
+        "state-bucket", help="make (or check) the S3 bucket ENV's Terraform state lives in, once per account"
+    )
+    state.add_argument("env")
+    state.set_defaults(run=cmd_state_bucket)
     return root
 
 

@@ -1,0 +1,114 @@
+"""scripts/state-bucket against moto server, as the environment's account: the bucket the
+backend file names is made with every setting, a second run changes nothing, and what a user
+can get wrong (another account's credentials, no credentials, an unknown environment, a bucket
+whose settings were loosened) is refused or put right with one line."""
+
+import json
+
+import boto3
+import pytest
+
+from tests.support.aws import moto_server
+from tests.support.gitops import assert_refused, run_script
+from tests.support.terraform import BOOTSTRAP
+
+HML_BUCKET = "chr21-terraform-state-111111111111"
+
+
+@pytest.fixture
+def hml_account():
+    with moto_server(MOTO_ACCOUNT_ID="111111111111") as endpoint:
+        yield endpoint
+
+
+def settings(bucket: str) -> dict:
+    s3 = boto3.client("s3")
+    return {
+        "versioning": s3.get_bucket_versioning(Bucket=bucket)["Status"],
+        "public access": s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"],
+        "encryption": [
+            rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+            for rule in s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+        ],
+        "policy": json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"],
+        "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0][
+            "NoncurrentVersionExpiration"
+        ],
+    }
+
+
+def test_the_backend_names_a_bucket_of_its_environments_account_and_locks_with_a_file():
+    for environment, account in (("hml", "111111111111"), ("prod", "222222222222")):
+        text = (BOOTSTRAP / "backends" / f"{environment}.s3.tfbackend").read_text()
+        assert f'bucket = "chr21-terraform-state-{account}"' in text
+        # The stand-in cluster secret's ARNs are of the same account.
+        stand_in = (BOOTSTRAP.parent / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text()
+        assert f"arn:aws:iam::{account}:role/" in stand_in
+    assert "use_lockfile = true" in (BOOTSTRAP / "versions.tf").read_text()
+
+
+def test_it_makes_the_bucket_then_changes_nothing(hml_account):
+    first = run_script("state-bucket", "hml")
+    assert first.returncode == 0, first.stderr
+    assert f"{HML_BUCKET} (eu-west-1, created)" in first.stdout
+    made = settings(HML_BUCKET)
+    assert made["versioning"] == "Enabled"
+    assert made["public access"] == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert made["encryption"] == ["AES256"]
+    assert made["policy"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert made["lifecycle"] == {"NoncurrentDays": 90}
+    second = run_script("state-bucket", "hml")
+    assert second.returncode == 0, second.stderr
+    assert f"{HML_BUCKET} (eu-west-1, already there)" in second.stdout
+    assert settings(HML_BUCKET) == made
+
+
+def test_a_loosened_bucket_is_put_right(hml_account):
+    assert run_script("state-bucket", "hml").returncode == 0
+    s3 = boto3.client("s3")
+    s3.put_bucket_versioning(Bucket=HML_BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    s3.delete_bucket_policy(Bucket=HML_BUCKET)
+    again = run_script("state-bucket", "hml")
+    assert again.returncode == 0, again.stderr
+    assert settings(HML_BUCKET)["versioning"] == "Enabled"
+    assert settings(HML_BUCKET)["policy"][0]["Sid"] == "TlsOnly"
+
+
+def test_another_accounts_credentials_are_refused_and_nothing_is_made(hml_account):
+    result = run_script("state-bucket", "prod")
+    assert_refused(result, "prod's state is in account 222222222222")
+    assert "these credentials are account 111111111111's" in result.stderr
+    assert boto3.client("s3").list_buckets()["Buckets"] == []
+
+
+@pytest.mark.parametrize(
+    ("environment", "says"),
+    [
+        ("staging", "no backend file for staging"),
+        ("../hml", "'../hml' is not an environment name"),
+    ],
+)
+def test_an_unknown_environment_is_refused(environment, says):
+    assert_refused(run_script("state-bucket", environment), says)
+
+
+def test_no_credentials_is_one_line(tmp_path, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    result = run_script(
+        "state-bucket",
+        "hml",
+        env={
+            "AWS_CONFIG_FILE": str(tmp_path / "none"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+            # No instance to ask for a role, and no AWS reached either way.
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        },
+    )
+    assert_refused(result, "no AWS credentials")
