@@ -84,8 +84,8 @@ resource "kubernetes_job_v1" "database_roles" {
 
         container {
           name = "roles"
-          # The worker image: it has Python and psycopg, and is in this account's ECR.
-          image   = "${module.ecr["worker"].repository_url}:${var.worker_image_tag}"
+          # The worker image (pipeline.tf): it has Python and psycopg, and is in this account's ECR.
+          image   = local.worker_image_reference
           command = ["python", "/scripts/roles.py"]
 
           env_from {
@@ -133,6 +133,15 @@ resource "kubernetes_job_v1" "database_roles" {
 
   lifecycle {
     replace_triggered_by = [kubernetes_secret_v1.database_bootstrap, kubernetes_config_map_v1.database_roles]
+
+    # Stops the apply with what to do, instead of a Job that waits on an image pull until it times out.
+    precondition {
+      condition = contains(
+        concat(data.aws_ecr_images.worker.image_ids[*].image_digest, data.aws_ecr_images.worker.image_ids[*].image_tag),
+        local.worker_pinned,
+      )
+      error_message = "The worker image environments/${var.environment}/apps/worker.yaml names (${local.worker_pinned}) is not in ${module.ecr["worker"].repository_url} yet: push the images first (terraform-bootstrap/README.md, From an empty account, step 3), or release one to ${var.environment}."
+    }
   }
 
   depends_on = [module.eks, aws_secretsmanager_secret_version.database]

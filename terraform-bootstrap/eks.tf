@@ -10,7 +10,7 @@ module "eks" {
   kubernetes_version = var.kubernetes_version
 
   endpoint_private_access      = true
-  endpoint_public_access       = var.cluster_endpoint_public_access
+  endpoint_public_access       = length(var.cluster_endpoint_public_access_cidrs) > 0
   endpoint_public_access_cidrs = var.cluster_endpoint_public_access_cidrs
 
   enabled_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]

@@ -12,6 +12,27 @@ locals {
   batch_job_name = "${local.name}-annotate"
 }
 
+# The worker image the environment runs: the `image` of environments/<env>/apps/worker.yaml,
+# the lines a release or promotion commits (a digest when it has one, else the tag). The
+# Batch jobs and the database roles Job (database.tf) run that same image from this
+# account's ECR, so both follow the commits (at the next apply), not a variable of their own.
+locals {
+  worker_image  = yamldecode(file("${path.module}/../environments/${var.environment}/apps/worker.yaml")).image
+  worker_pinned = try(local.worker_image.digest, local.worker_image.tag)
+}
+
+locals {
+  worker_image_reference = format(
+    can(local.worker_image.digest) ? "%s@%s" : "%s:%s", module.ecr["worker"].repository_url, local.worker_pinned,
+  )
+}
+
+# Every image the worker's repository holds: the roles Job checks its image is among them before
+# it runs (README, "From an empty account": the images are pushed between the two applies).
+data "aws_ecr_images" "worker" {
+  repository_name = module.ecr["worker"].repository_name
+}
+
 resource "aws_security_group" "batch" {
   # checkov:skip=CKV2_AWS_5: attached to the Batch compute environments, inside the batch module (module.batch), which checkov does not read
   name        = "${local.name}-batch"
@@ -150,7 +171,7 @@ module "batch" {
         }
       }
       container_properties = jsonencode({
-        image = "${module.ecr["worker"].repository_url}:${var.worker_image_tag}"
+        image = local.worker_image_reference
         # The state machine gives every job its command (run-job or fail-job).
         command          = ["annotator", "--help"]
         jobRoleArn       = aws_iam_role.batch_job.arn

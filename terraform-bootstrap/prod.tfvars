@@ -1,16 +1,15 @@
-# prod: three zones, a NAT gateway in each, the EKS API on the private endpoint only.
-environment                    = "prod"
-region                         = "eu-west-1"
-availability_zones             = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
-vpc_cidr                       = "10.20.0.0/16"
-single_nat_gateway             = false
-kubernetes_version             = "1.33"
-cluster_endpoint_public_access = false
-system_node_instance_types     = ["m6i.large"]
-system_node_count              = 3
-aurora_instance_class          = "db.r6g.large"
-aurora_instance_count          = 2
-aurora_backup_retention_days   = 14
-worker_image_tag               = "0.1.0"
-batch_max_vcpus                = 32
-monthly_budget_usd             = 1000
+# prod: three zones, a NAT gateway in each, the EKS API on the private endpoint only (an apply
+# from outside the VPC opens it to its own address: cluster_endpoint_public_access_cidrs).
+environment                  = "prod"
+region                       = "eu-west-1"
+availability_zones           = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+vpc_cidr                     = "10.20.0.0/16"
+single_nat_gateway           = false
+kubernetes_version           = "1.33"
+system_node_instance_types   = ["m6i.large"]
+system_node_count            = 3
+aurora_instance_class        = "db.r6g.large"
+aurora_instance_count        = 2
+aurora_backup_retention_days = 14
+batch_max_vcpus              = 32
+monthly_budget_usd           = 1000

@@ -48,15 +48,15 @@ variable "kubernetes_version" {
   description = "EKS Kubernetes version (major.minor); the environments' env.yaml kubeVersion renders for the same."
 }
 
-variable "cluster_endpoint_public_access" {
-  type        = bool
-  description = "Whether the EKS API endpoint is also reachable from the internet (from cluster_endpoint_public_access_cidrs); the private endpoint is always on."
-}
-
 variable "cluster_endpoint_public_access_cidrs" {
   type        = list(string)
-  description = "CIDRs allowed to reach the public EKS endpoint when it is on."
+  description = "Addresses that may reach the EKS API from outside the VPC; the public endpoint is on when any is given, the private one always. hml: the team's range (hml.tfvars). prod: none in git; an apply run from outside the VPC gives its own address for that apply (TF_VAR_cluster_endpoint_public_access_cidrs='[\"198.51.100.7/32\"]'), and the next apply without it closes the endpoint again."
   default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.cluster_endpoint_public_access_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/(1[6-9]|2[0-9]|3[0-2])$", cidr))])
+    error_message = "cluster_endpoint_public_access_cidrs holds IPv4 CIDRs of at most a /16 each (198.51.100.7/32): the EKS API is never open to the whole internet."
+  }
 }
 
 variable "system_node_instance_types" {
@@ -154,11 +154,6 @@ variable "addons" {
     "aws_load_balancer_controller", "karpenter", "kube_prometheus_stack", "external_secrets",
     "keda", "metrics_server", "platform", "argo_cd",
   ]
-}
-
-variable "worker_image_tag" {
-  type        = string
-  description = "Tag of the worker image (chr21/worker in ECR) the Batch job definition runs; the cluster's worker follows environments/<environment>/apps/worker.yaml, Batch follows this."
 }
 
 variable "batch_max_vcpus" {

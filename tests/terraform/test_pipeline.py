@@ -5,10 +5,13 @@ and only settings the worker reads; the gene API may start that state machine an
 
 import re
 
+import pytest
+import yaml
+
 from annotator.config import WorkerSettings
 from tests.support.dockerfiles import DOCKERFILES, instruction
 from tests.support.paths import REPO
-from tests.support.terraform import BOOTSTRAP, blocks, locals_, unquoted
+from tests.support.terraform import BOOTSTRAP, blocks, evaluate, locals_, locals_blocks, unquoted
 
 MODULES = blocks("module")
 DEFINITION = REPO / "worker" / "statemachine" / "annotate.asl.json"
@@ -46,7 +49,7 @@ def test_batch_runs_on_fargate_spot_first_then_on_demand():
 
 def test_the_job_runs_the_worker_image_as_its_user_read_only_with_settings_the_worker_reads():
     container = MODULES["batch"]["job_definitions"]["annotate"]["container_properties"]
-    assert 'module.ecr["worker"].repository_url' in container
+    assert "image = local.worker_image_reference" in container
     assert f'user = "{instruction(DOCKERFILES["worker"], "USER")}"' in container
     assert "readonlyRootFilesystem = true" in container
     names = set(re.findall(r'\{name = "([A-Z_]+)", (?:value|valueFrom) =', container))
@@ -59,3 +62,40 @@ def test_the_gene_api_may_start_that_state_machine_and_no_other():
     assert start["resources"] == ["${module.state_machine.state_machine_arn}"]
     assert "states:StartExecution" in [unquoted(a) for a in start["actions"]]
     assert (BOOTSTRAP / "iam.tf").read_text().count('"states:') == 1
+
+
+def worker_image(environment: str, repo=REPO):
+    """The worker image Terraform reads for an environment: (what it pins, digest or tag)."""
+    (pipeline_locals,) = [
+        b for b in locals_blocks(BOOTSTRAP / "pipeline.tf") if "worker_pinned" in b and "worker_image " in b
+    ]
+    return evaluate(
+        "[local.worker_pinned, can(local.worker_image.digest)]", environment, [pipeline_locals], repo=repo
+    )
+
+
+@pytest.mark.parametrize("environment", ["hml", "prod"])
+def test_batch_and_the_roles_job_run_the_worker_image_the_environment_pins(environment):
+    values = yaml.safe_load((REPO / "environments" / environment / "apps" / "worker.yaml").read_text())
+    pinned = values["image"].get("digest", values["image"]["tag"])
+    assert worker_image(environment) == [pinned, "digest" in values["image"]]
+    assert "image   = local.worker_image_reference" in (BOOTSTRAP / "database.tf").read_text()
+    assert "worker_image_tag" not in "".join(p.read_text() for p in BOOTSTRAP.glob("*.tf*"))
+
+
+def test_a_released_digest_wins_over_the_tag(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "environments" / "hml" / "apps").mkdir(parents=True)
+    worker = (REPO / "environments" / "hml" / "apps" / "worker.yaml").read_text()
+    digest = "sha256:" + "a" * 64
+    worker = worker.replace('  tag: "0.1.0"\n', f'  tag: "0.1.0"\n  digest: "{digest}"\n')
+    assert digest in worker
+    (repo / "environments" / "hml" / "apps" / "worker.yaml").write_text(worker)
+    assert worker_image("hml", repo) == [digest, True]
+
+
+def test_the_roles_job_stops_with_what_to_do_when_its_image_is_not_pushed():
+    text = (BOOTSTRAP / "database.tf").read_text()
+    assert "data.aws_ecr_images.worker.image_ids[*].image_digest" in text
+    assert "local.worker_pinned," in text
+    assert "push the images first (terraform-bootstrap/README.md, From an empty account" in text

@@ -4,12 +4,13 @@ no tfvars file holds and the README says how to give; the environments differ wh
 says they must (zones, NAT gateways, the public endpoint)."""
 
 import ipaddress
+import json
 
 import pytest
 import yaml
 
 from tests.support.paths import REPO
-from tests.support.terraform import blocks, tfvars, unquoted
+from tests.support.terraform import blocks, evaluate, plain, tfvars, unquoted, variable_block
 
 VARIABLES = blocks("variable")
 ENVIRONMENTS = ["hml", "prod"]
@@ -44,7 +45,38 @@ def test_hml_is_two_zones_and_one_nat_prod_three_and_one_per_zone_without_a_publ
     hml, prod = tfvars("hml"), tfvars("prod")
     assert (len(hml["availability_zones"]), hml["single_nat_gateway"]) == (2, True)
     assert (len(prod["availability_zones"]), prod["single_nat_gateway"]) == (3, False)
-    assert prod["cluster_endpoint_public_access"] is False
+    # prod's API endpoint is private unless an apply gives its own address (README, From an
+    # empty account); hml's is open to the team's range.
+    assert "cluster_endpoint_public_access_cidrs" not in prod
+    assert plain(hml["cluster_endpoint_public_access_cidrs"]) == ["203.0.113.0/24"]
+    eks = blocks("module")["eks"]
+    assert eks["endpoint_public_access"] == "${length(var.cluster_endpoint_public_access_cidrs) > 0}"
+    assert eks["endpoint_private_access"] is True
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "accepted"),
+    [
+        ('["198.51.100.7/32"]', True),
+        ('["203.0.113.0/24", "10.0.0.0/16"]', True),
+        ("[]", True),
+        ('["0.0.0.0/0"]', False),
+        ('["10.0.0.0/8"]', False),
+        ('["198.51.100.7"]', False),
+        ('["2001:db8::/64"]', False),
+        ('["not-an-address/32"]', False),
+    ],
+)
+def test_the_api_endpoint_opens_to_narrow_ranges_only(cidrs, accepted):
+    block = variable_block("cluster_endpoint_public_access_cidrs")
+    variables = {"cluster_endpoint_public_access_cidrs": cidrs}
+    if accepted:
+        assert evaluate(
+            "var.cluster_endpoint_public_access_cidrs", "prod", [block], variables=variables
+        ) == json.loads(cidrs)
+    else:
+        with pytest.raises(RuntimeError, match="never open to the whole internet"):
+            evaluate("var.cluster_endpoint_public_access_cidrs", "prod", [block], variables=variables)
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

@@ -1,0 +1,75 @@
+"""terraform-bootstrap/README.md, "From an empty account": the first apply (step 1) targets
+only what needs neither a cluster nor an image, and everything it pulls in stays so; the
+second (step 3) uses the worker image in two places only, one that checks it is pushed and one
+that AWS registers without pulling it."""
+
+import re
+
+from tests.support.terraform import BOOTSTRAP, parsed, tf_files, unquoted
+
+# What may be applied before any image exists: the registry, the image pipeline's way in.
+FIRST = {"module.ecr", "module.images_role", "module.github_oidc_provider"}
+REFERENCE = re.compile(
+    r"\b(module\.[a-z0-9_]+|local\.[a-z0-9_]+|data\.[a-z0-9_]+\.[a-z0-9_]+|"
+    r"(?:aws|kubernetes|helm|random|time|tls)_[a-z0-9_]+\.[a-z0-9_]+)"
+)
+
+
+def graph() -> dict[str, set[str]]:
+    """Every block of the root module (resource, data source, module, local) => what it names."""
+    nodes: dict[str, object] = {}
+    for path in tf_files():
+        text = parsed(path)
+        for block in text.get("module", []):
+            nodes.update({f"module.{unquoted(name)}": body for name, body in block.items()})
+        for kind in ("resource", "data"):
+            for typed in text.get(kind, []):
+                for type_, named in typed.items():
+                    prefix = "data." if kind == "data" else ""
+                    nodes.update({f"{prefix}{unquoted(type_)}.{unquoted(n)}": b for n, b in named.items()})
+        for block in text.get("locals", []):
+            nodes.update({f"local.{name}": body for name, body in block.items()})
+    return {name: set(REFERENCE.findall(str(body))) - {name} for name, body in nodes.items()}
+
+
+def closure(start: set[str], edges: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), list(start)
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += edges.get(node, set())
+    return seen
+
+
+def first_apply_targets() -> set[str]:
+    readme = (BOOTSTRAP / "README.md").read_text()
+    section = readme.split("## From an empty account", 1)[1].split("\n## ", 1)[0]
+    (line,) = [
+        line for line in section.splitlines() if line.startswith("terraform apply") and "-target" in line
+    ]
+    return set(re.findall(r"-target=(\S+)", line))
+
+
+def test_the_first_apply_needs_neither_a_cluster_nor_an_image():
+    targets = first_apply_targets()
+    assert targets == {"module.ecr", "module.images_role"}
+    pulled_in = {node for node in closure(targets, graph()) if not node.startswith("local.")}
+    assert pulled_in <= FIRST, sorted(pulled_in - FIRST)
+    assert not {node for node in closure(targets, graph()) if "worker_image" in node}
+
+
+def test_the_graph_sees_what_the_second_apply_needs():
+    # The walk is able to fail: the roles Job reaches the cluster, the image and the data key.
+    reached = closure({"kubernetes_job_v1.database_roles"}, graph())
+    assert {
+        "module.eks",
+        "local.worker_image_reference",
+        "module.ecr",
+        "data.aws_ecr_images.worker",
+    } <= reached
+
+
+def test_the_worker_image_is_used_by_the_roles_job_and_the_batch_job_definition_only():
+    users = {node for node, names in graph().items() if "local.worker_image_reference" in names}
+    assert users == {"kubernetes_job_v1.database_roles", "module.batch"}
