@@ -54,6 +54,7 @@ locals {
     uploads_bucket                            = module.buckets["uploads"].s3_bucket_id
     results_bucket                            = module.buckets["results"].s3_bucket_id
     jobs_queue_url                            = aws_sqs_queue.jobs.url
+    state_machine_arn                         = module.state_machine.state_machine_arn
     certificate_arn                           = module.certificate.acm_certificate_arn
     waf_acl_arn                               = aws_wafv2_web_acl.edge.arn
   }
