@@ -21,6 +21,7 @@ from tests.support.terraform import (
     blocks,
     locals_,
     plain,
+    resources,
     tfvars,
     unquoted,
 )
@@ -177,3 +178,23 @@ def test_the_json_secrets_hold_what_their_readers_take(rendered):
     files = set(re.findall(r"/etc/alertmanager/secrets/alertmanager-receivers/([a-z-]+)", config))
     assert files
     assert files <= made, sorted(files - made)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_stand_ins_data_is_what_terraform_writes(environment):
+    """Argo CD reaches its own cluster in-cluster (no awsAuthConfig: it calls no AWS API,
+    terraform-bootstrap/README.md, "Who calls AWS, as whom")."""
+    data = {
+        key: unquoted(value) for key, value in resources("kubernetes_secret_v1")["cluster"]["data"].items()
+    }
+    assert data == {
+        "name": "${local.name}",
+        "server": "https://kubernetes.default.svc",
+        "config": "${jsonencode({tlsClientConfig = {insecure = false}})}",
+    }
+    written = stand_in(environment)["stringData"]
+    assert written == {
+        "name": f"chr21-{environment}",
+        "server": data["server"],
+        "config": '{"tlsClientConfig": {"insecure": false}}',
+    }
