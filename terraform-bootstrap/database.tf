@@ -140,7 +140,7 @@ resource "kubernetes_job_v1" "database_roles" {
         concat(data.aws_ecr_images.worker.image_ids[*].image_digest, data.aws_ecr_images.worker.image_ids[*].image_tag),
         local.worker_pinned,
       )
-      error_message = "The worker image environments/${var.environment}/apps/worker.yaml names (${local.worker_pinned}) is not in ${module.ecr["worker"].repository_url} yet: push the images first (terraform-bootstrap/README.md, From an empty account, step 3), or release one to ${var.environment}."
+      error_message = "The worker image environments/${var.environment}/apps/worker.yaml names (${local.worker_pinned}) is not in ${module.ecr["worker"].repository_url} yet: push the images first (terraform-bootstrap/README.md, From an empty account, step 2), or release or promote one to ${var.environment} on main."
     }
   }
 

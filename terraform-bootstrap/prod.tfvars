@@ -1,5 +1,5 @@
-# prod: three zones, a NAT gateway in each, the EKS API on the private endpoint only (an apply
-# from outside the VPC opens it to its own address: cluster_endpoint_public_access_cidrs).
+# prod: three zones, a NAT gateway in each, the EKS API on the private endpoint only (work from
+# outside the VPC opens it to one address, then closes it: README, From an empty account).
 environment                  = "prod"
 region                       = "eu-west-1"
 availability_zones           = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]

@@ -50,7 +50,7 @@ variable "kubernetes_version" {
 
 variable "cluster_endpoint_public_access_cidrs" {
   type        = list(string)
-  description = "Addresses that may reach the EKS API from outside the VPC; the public endpoint is on when any is given, the private one always. hml: the team's range (hml.tfvars). prod: none in git; an apply run from outside the VPC gives its own address for that apply (TF_VAR_cluster_endpoint_public_access_cidrs='[\"198.51.100.7/32\"]'), and the next apply without it closes the endpoint again."
+  description = "Addresses that may reach the EKS API from outside the VPC; the public endpoint is on when any is given, the private one always. hml: the team's range (hml.tfvars). prod: none in git; work from outside the VPC opens it to your address alone and closes it after (README, From an empty account: TF_VAR_cluster_endpoint_public_access_cidrs='[\"198.51.100.7/32\"]' and -target=module.eks)."
   default     = []
 
   validation {

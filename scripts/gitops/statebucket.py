@@ -36,21 +36,30 @@ def backend(environment: str, folder: Path = BACKENDS) -> dict[str, str]:
     return settings
 
 
-def tls_only_policy(bucket: str) -> dict:
+def tls_only_statement(bucket: str) -> dict:
     arn = f"arn:aws:s3:::{bucket}"
     return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "TlsOnly",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [arn, f"{arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ],
+        "Sid": "TlsOnly",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+# Superseded states are kept 90 days; the delete markers the lock file leaves go once alone.
+LIFECYCLE_RULE = {
+    "ID": "superseded-state",
+    "Status": "Enabled",
+    "Filter": {"Prefix": ""},
+    "Expiration": {"ExpiredObjectDeleteMarker": True},
+    "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},
+    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+}
+PUBLIC_ACCESS_BLOCKED = dict.fromkeys(
+    ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+)
 
 
 def ensure(environment: str, progress: Callable[[str], None], folder: Path = BACKENDS) -> str:
@@ -75,8 +84,14 @@ def ensure(environment: str, progress: Callable[[str], None], folder: Path = BAC
         try:
             s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
         except ClientError as error:
-            if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
-                raise StateBucketError(f"{bucket} exists and is not this account's ({error})") from None
+            code = error.response["Error"]["Code"]
+            if code in ("301", "PermanentRedirect"):
+                raise StateBucketError(f"{bucket} is in another region than {region}") from None
+            if code not in ("404", "NoSuchBucket"):
+                raise StateBucketError(
+                    f"{bucket} exists and these credentials may not use it (another account's, "
+                    f"or no s3:ListBucket): {error}"
+                ) from None
             progress(f"state-bucket: creating {bucket} in {region}")
             # us-east-1 is the one region that takes no location constraint.
             where = {"CreateBucketConfiguration": {"LocationConstraint": region}}
@@ -84,64 +99,128 @@ def ensure(environment: str, progress: Callable[[str], None], folder: Path = BAC
                 where = {}
             s3.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced", **where)
             created = True
-        progress(f"state-bucket: {bucket}: access, versioning, encryption, TLS-only policy, lifecycle")
-        s3.put_public_access_block(
-            Bucket=bucket,
-            PublicAccessBlockConfiguration=dict.fromkeys(
-                ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
-            ),
-        )
-        s3.put_bucket_ownership_controls(
-            Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
-        )
-        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        s3.put_bucket_encryption(
-            Bucket=bucket,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
-        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
-        s3.put_bucket_lifecycle_configuration(
-            Bucket=bucket,
-            LifecycleConfiguration={
-                "Rules": [
-                    {
-                        "ID": "superseded-state",
-                        "Status": "Enabled",
-                        "Filter": {"Prefix": ""},
-                        "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},
-                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                    }
-                ]
-            },
-        )
-        check(s3, bucket)
+        changed = put_right(s3, bucket, progress)
+        wrong = check(s3, bucket)
+        if wrong:
+            raise StateBucketError(f"{bucket}: " + "; ".join(wrong))
     except NoCredentialsError:
         raise StateBucketError("no AWS credentials: sign in to the environment's account first") from None
     except (ClientError, BotoCoreError) as error:
         raise StateBucketError(f"{bucket}: {error}") from None
     state = "created" if created else "already there"
+    done = "every setting made" if created else f"put right: {', '.join(changed)}" if changed else "nothing changed"
     return (
-        f"state-bucket: {bucket} ({region}, {state}): versioned, public access blocked, encrypted, "
-        f"TLS only, superseded states kept {NONCURRENT_DAYS} days; "
+        f"state-bucket: {bucket} ({region}, {state}; {done}): versioned, public access blocked, "
+        f"owner-enforced, encrypted, TLS only, superseded states kept {NONCURRENT_DAYS} days; "
         f"terraform init -backend-config=backends/{environment}.s3.tfbackend"
     )
 
 
-def check(s3, bucket: str) -> None:
-    """Read every setting back: what AWS says, not what was asked."""
+def current(s3, read: str, missing: str, **kwargs):
+    """A bucket setting as S3 has it, or None where the bucket has none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return getattr(s3, read)(**kwargs)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == missing:
+            return None
+        raise
+
+
+def statements(s3, bucket: str) -> list[dict]:
+    policy = current(s3, "get_bucket_policy", "NoSuchBucketPolicy", Bucket=bucket)
+    return json.loads(policy["Policy"])["Statement"] if policy else []
+
+
+def rules(s3, bucket: str) -> list[dict]:
+    found = current(s3, "get_bucket_lifecycle_configuration", "NoSuchLifecycleConfiguration", Bucket=bucket)
+    return found["Rules"] if found else []
+
+
+def put_right(s3, bucket: str, progress: Callable[[str], None]) -> list[str]:
+    """Write each setting that is missing or wrong, and only those (another statement of the
+    bucket's policy, another lifecycle rule, a KMS default encryption are kept); their names."""
+    changed = []
+
+    def put(setting: str, write: Callable[[], object]) -> None:
+        progress(f"state-bucket: {bucket}: {setting}")
+        write()
+        changed.append(setting)
+
+    block = current(s3, "get_public_access_block", "NoSuchPublicAccessBlockConfiguration", Bucket=bucket)
+    if (block or {}).get("PublicAccessBlockConfiguration") != PUBLIC_ACCESS_BLOCKED:
+        put(
+            "public access blocked",
+            lambda: s3.put_public_access_block(
+                Bucket=bucket, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCKED
+            ),
+        )
+    ownership = current(s3, "get_bucket_ownership_controls", "OwnershipControlsNotFoundError", Bucket=bucket)
+    if ownership is None or ownership["OwnershipControls"]["Rules"] != [
+        {"ObjectOwnership": "BucketOwnerEnforced"}
+    ]:
+        put(
+            "owner-enforced",
+            lambda: s3.put_bucket_ownership_controls(
+                Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+            ),
+        )
+    if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
+        put(
+            "versioning",
+            lambda: s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}),
+        )
+    if not encrypted(s3, bucket):
+        put(
+            "encryption",
+            lambda: s3.put_bucket_encryption(
+                Bucket=bucket,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+            ),
+        )
+    ours = tls_only_statement(bucket)
+    kept = [s for s in statements(s3, bucket) if s.get("Sid") != ours["Sid"]]
+    if ours not in statements(s3, bucket):
+        policy = {"Version": "2012-10-17", "Statement": [*kept, ours]}
+        put("TLS-only policy", lambda: s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy)))
+    if LIFECYCLE_RULE not in rules(s3, bucket):
+        others = [r for r in rules(s3, bucket) if r.get("ID") != LIFECYCLE_RULE["ID"]]
+        put(
+            "lifecycle",
+            lambda: s3.put_bucket_lifecycle_configuration(
+                Bucket=bucket, LifecycleConfiguration={"Rules": [*others, LIFECYCLE_RULE]}
+            ),
+        )
+    return changed
+
+
+def encrypted(s3, bucket: str) -> bool:
+    found = current(
+        s3, "get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError", Bucket=bucket
+    )
+    rules_ = found["ServerSideEncryptionConfiguration"]["Rules"] if found else []
+    algorithms = {rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for rule in rules_}
+    return bool(algorithms & {"AES256", "aws:kms", "aws:kms:dsse"})
+
+
+def check(s3, bucket: str) -> list[str]:
+    """Read every setting back: what S3 says, not what was asked. What is still wrong."""
     wrong = []
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    if block != PUBLIC_ACCESS_BLOCKED:
+        wrong.append(f"public access is not blocked ({block})")
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+    if ownership != [{"ObjectOwnership": "BucketOwnerEnforced"}]:
+        wrong.append(f"object ownership is {ownership}")
     if s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled":
         wrong.append("versioning is not on")
-    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
-    if not all(block.values()) or len(block) != 4:
-        wrong.append(f"public access is not blocked ({block})")
-    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    algorithms = {rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for rule in rules}
-    if not algorithms & {"AES256", "aws:kms"}:
+    if not encrypted(s3, bucket):
         wrong.append("objects are not encrypted by default")
-    if json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) != tls_only_policy(bucket):
-        wrong.append("its policy is not the TLS-only one")
-    if wrong:
-        raise StateBucketError(f"{bucket}: " + "; ".join(wrong))
+    if tls_only_statement(bucket) not in statements(s3, bucket):
+        wrong.append("its policy lacks the TLS-only statement")
+    if LIFECYCLE_RULE not in rules(s3, bucket):
+        wrong.append("superseded states are not expired")
+    return wrong

@@ -83,14 +83,20 @@ def test_the_database_subnets_are_the_block_terraform_hands_over(rendered):
     assert platform["spec"]["egress"][0]["to"][0]["ipBlock"]["except"] == [str(block)]
 
 
+def opens_postgresql(port: dict) -> bool:
+    """A ports entry: no port means every port (of its protocol); a named port is a pod's."""
+    if port.get("protocol", "TCP") != "TCP":
+        return False
+    number = port.get("port")
+    if number is None:
+        return True
+    return isinstance(number, int) and number <= POSTGRESQL <= port.get("endPort", number)
+
+
 def reaches(rule: dict, block: ipaddress.IPv4Network) -> bool:
     """Whether an egress rule lets a pod open a PostgreSQL connection into the block."""
     ports = rule.get("ports")
-    if ports and not any(
-        p.get("port") == POSTGRESQL or (p.get("endPort", 0) >= POSTGRESQL >= p.get("port", 0))
-        for p in ports
-        if isinstance(p.get("port"), int)
-    ):
+    if ports and not any(opens_postgresql(port) for port in ports):
         return False
     peers = rule.get("to")
     if not peers:
@@ -166,6 +172,9 @@ def test_only_the_database_users_reach_the_database(rendered):
         ({"to": [{"ipBlock": {"cidr": "10.10.0.0/16"}}], "ports": [{"port": 443}]}, False),
         ({"to": [{"ipBlock": {"cidr": "10.10.0.0/16"}}], "ports": [{"port": 5000, "endPort": 6000}]}, True),
         ({"to": [{"namespaceSelector": {}}]}, False),
+        ({"to": [{"ipBlock": {"cidr": "10.10.0.0/16"}}], "ports": [{"protocol": "TCP"}]}, True),
+        ({"to": [{"ipBlock": {"cidr": "10.10.0.0/16"}}], "ports": [{"protocol": "UDP"}]}, False),
+        ({"to": [{"ipBlock": {"cidr": "10.10.0.0/16"}}], "ports": [{"port": "postgres"}]}, False),
     ],
 )
 def test_what_reaches_the_database(rule, reached):
@@ -182,3 +191,15 @@ def test_the_eks_add_ons_namespaces_are_kept_away_too(rendered):
     }
     roles = locals_()["irsa_roles"]
     assert unquoted(roles["cloudwatch-observability"]["namespace"]) in covered
+
+
+def test_every_namespace_with_pods_and_default_is_covered(rendered):
+    """Each namespace the render runs pods in has the apps' policies or the platform's."""
+    platform = rendered.objects(f"platform-{rendered.env}")
+    covered = {o["metadata"]["namespace"] for o in platform if o["kind"] == "NetworkPolicy"}
+    with_pods = {
+        workload["metadata"].get("namespace") or spec["spec"]["destination"]["namespace"]
+        for application, spec in rendered.applications().items()
+        for workload, _ in pod_templates(rendered.objects(application))
+    }
+    assert (with_pods - {"chr21"}) | {"default"} <= covered

@@ -77,18 +77,19 @@ def worker_image(environment: str, repo=REPO):
 @pytest.mark.parametrize("environment", ["hml", "prod"])
 def test_batch_and_the_roles_job_run_the_worker_image_the_environment_pins(environment):
     values = yaml.safe_load((REPO / "environments" / environment / "apps" / "worker.yaml").read_text())
-    pinned = values["image"].get("digest", values["image"]["tag"])
+    pinned = values["image"].get("digest") or values["image"]["tag"]
     assert worker_image(environment) == [pinned, "digest" in values["image"]]
     assert "image   = local.worker_image_reference" in (BOOTSTRAP / "database.tf").read_text()
     assert "worker_image_tag" not in "".join(p.read_text() for p in BOOTSTRAP.glob("*.tf*"))
 
 
-def test_a_released_digest_wins_over_the_tag(tmp_path):
+def test_a_released_digest_is_what_runs(tmp_path):
     repo = tmp_path / "repo"
     (repo / "environments" / "hml" / "apps").mkdir(parents=True)
     worker = (REPO / "environments" / "hml" / "apps" / "worker.yaml").read_text()
     digest = "sha256:" + "a" * 64
-    worker = worker.replace('  tag: "0.1.0"\n', f'  tag: "0.1.0"\n  digest: "{digest}"\n')
+    # What a release leaves: the digest alone (scripts/release replaces the tag line).
+    worker = worker.replace('  tag: "0.1.0"\n', f'  digest: "{digest}"\n')
     assert digest in worker
     (repo / "environments" / "hml" / "apps" / "worker.yaml").write_text(worker)
     assert worker_image("hml", repo) == [digest, True]
@@ -98,4 +99,6 @@ def test_the_roles_job_stops_with_what_to_do_when_its_image_is_not_pushed():
     text = (BOOTSTRAP / "database.tf").read_text()
     assert "data.aws_ecr_images.worker.image_ids[*].image_digest" in text
     assert "local.worker_pinned," in text
-    assert "push the images first (terraform-bootstrap/README.md, From an empty account" in text
+    assert "push the images first (terraform-bootstrap/README.md, From an empty account, step 2)" in text
+    readme = (BOOTSTRAP / "README.md").read_text()
+    assert "Step 2, once both accounts have done step 1 (the images workflow pushes" in readme

@@ -31,9 +31,10 @@ def settings(bucket: str) -> dict:
             for rule in s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
         ],
         "policy": json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"],
-        "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0][
+        "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][-1][
             "NoncurrentVersionExpiration"
         ],
+        "ownership": s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"],
     }
 
 
@@ -50,7 +51,7 @@ def test_the_backend_names_a_bucket_of_its_environments_account_and_locks_with_a
 def test_it_makes_the_bucket_then_changes_nothing(hml_account):
     first = run_script("state-bucket", "hml")
     assert first.returncode == 0, first.stderr
-    assert f"{HML_BUCKET} (eu-west-1, created)" in first.stdout
+    assert f"{HML_BUCKET} (eu-west-1, created; every setting made)" in first.stdout
     made = settings(HML_BUCKET)
     assert made["versioning"] == "Enabled"
     assert made["public access"] == {
@@ -62,21 +63,41 @@ def test_it_makes_the_bucket_then_changes_nothing(hml_account):
     assert made["encryption"] == ["AES256"]
     assert made["policy"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert made["lifecycle"] == {"NoncurrentDays": 90}
+    assert made["ownership"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     second = run_script("state-bucket", "hml")
     assert second.returncode == 0, second.stderr
-    assert f"{HML_BUCKET} (eu-west-1, already there)" in second.stdout
+    assert f"{HML_BUCKET} (eu-west-1, already there; nothing changed)" in second.stdout
     assert settings(HML_BUCKET) == made
 
 
-def test_a_loosened_bucket_is_put_right(hml_account):
+def test_a_loosened_bucket_is_put_right_and_what_else_it_has_is_kept(hml_account):
     assert run_script("state-bucket", "hml").returncode == 0
     s3 = boto3.client("s3")
     s3.put_bucket_versioning(Bucket=HML_BUCKET, VersioningConfiguration={"Status": "Suspended"})
-    s3.delete_bucket_policy(Bucket=HML_BUCKET)
+    # Someone's own statement replaced the policy; the bucket is encrypted with KMS instead.
+    reader = {
+        "Sid": "AuditorReads",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:role/auditor"},
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{HML_BUCKET}/*",
+    }
+    s3.put_bucket_policy(
+        Bucket=HML_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [reader]})
+    )
+    s3.put_bucket_encryption(
+        Bucket=HML_BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
+        },
+    )
     again = run_script("state-bucket", "hml")
     assert again.returncode == 0, again.stderr
-    assert settings(HML_BUCKET)["versioning"] == "Enabled"
-    assert settings(HML_BUCKET)["policy"][0]["Sid"] == "TlsOnly"
+    assert "put right: versioning, TLS-only policy)" in again.stdout
+    after = settings(HML_BUCKET)
+    assert after["versioning"] == "Enabled"
+    assert [s["Sid"] for s in after["policy"]] == ["AuditorReads", "TlsOnly"]
+    assert after["encryption"] == ["aws:kms"]
 
 
 def test_another_accounts_credentials_are_refused_and_nothing_is_made(hml_account):
