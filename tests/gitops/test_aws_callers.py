@@ -246,3 +246,8 @@ def test_the_state_machine_uses_the_integration_of_its_row():
     assert (REPO / "worker" / "statemachine" / "annotate.asl.json").read_text().count(
         "batch:submitJob.sync"
     ) >= 1
+
+
+def test_every_irsa_role_terraform_makes_has_a_row():
+    rows = {row.irsa_key for row in ROWS if row.irsa_key}
+    assert rows == set(IRSA_ROLES), f"roles with no row: {sorted(set(IRSA_ROLES) - rows)}"
