@@ -108,7 +108,11 @@ def ensure(environment: str, progress: Callable[[str], None], folder: Path = BAC
     except (ClientError, BotoCoreError) as error:
         raise StateBucketError(f"{bucket}: {error}") from None
     state = "created" if created else "already there"
-    done = "every setting made" if created else f"put right: {', '.join(changed)}" if changed else "nothing changed"
+    done = "nothing changed"
+    if created:
+        done = "every setting made"
+    elif changed:
+        done = f"put right: {', '.join(changed)}"
     return (
         f"state-bucket: {bucket} ({region}, {state}; {done}): versioned, public access blocked, "
         f"owner-enforced, encrypted, TLS only, superseded states kept {NONCURRENT_DAYS} days; "
