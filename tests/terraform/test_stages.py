@@ -5,6 +5,9 @@ that AWS registers without pulling it."""
 
 import re
 
+import yaml
+
+from tests.support.paths import REPO
 from tests.support.terraform import BOOTSTRAP, parsed, tf_files, unquoted
 
 # What may be applied before any image exists: the registry, the image pipeline's way in.
@@ -82,3 +85,22 @@ def test_opening_or_closing_the_api_endpoint_needs_no_kubernetes_object():
     assert readme.count("terraform apply -var-file=prod.tfvars -target=module.eks") == 2
     reached = closure({"module.eks"}, graph())
     assert not {node for node in reached if node.startswith(("kubernetes_", "helm_"))}
+
+
+def test_an_account_whose_nodes_may_be_spot_gets_ec2_spots_service_linked_role_first():
+    """Karpenter's controller policy has no iam:CreateServiceLinkedRole: in a new account its
+    first spot node fails unless step 0 made EC2 Spot's role."""
+    spot = {
+        environment
+        for environment in ("hml", "prod")
+        for pool in (
+            yaml.safe_load((REPO / "environments" / environment / "addons" / "platform.yaml").read_text())
+            .get("karpenter", {})
+            .get("nodePools", {})
+            .values()
+        )
+        if pool and "spot" in pool.get("capacityTypes", [])
+    }
+    assert spot  # hml's general pool takes spot
+    step_0 = (BOOTSTRAP / "README.md").read_text().split("# 0. Once per account", 1)[1].split("# 1.", 1)[0]
+    assert "aws iam create-service-linked-role --aws-service-name spot.amazonaws.com" in step_0
