@@ -42,6 +42,7 @@ README_BLOCKS = {
     "migration.resources",
     "retention.resources",
     "recovery.resources",
+    "batchJobDefinition.resources",
     "probes.startup",
     "probes.liveness",
     "probes.readiness",

@@ -55,6 +55,8 @@ locals {
     results_bucket                            = module.buckets["results"].s3_bucket_id
     jobs_queue_url                            = aws_sqs_queue.jobs.url
     state_machine_arn                         = module.state_machine.state_machine_arn
+    batch_job_definition                      = jsonencode(local.batch_job_definition)
+    worker_batch_definition_iam_role_arn      = module.irsa["worker-batch-definition"].arn
     certificate_arn                           = module.certificate.acm_certificate_arn
     waf_acl_arn                               = aws_wafv2_web_acl.edge.arn
   }

@@ -16,6 +16,27 @@ locals {
   aurora_master = jsondecode(data.aws_secretsmanager_secret_version.aurora_master.secret_string)
 }
 
+# The worker image the environment runs: the `image` of environments/<env>/apps/worker.yaml,
+# the lines a release or promotion commits (a digest when it has one, else the tag). The roles
+# Job runs it from this account's ECR (at each apply where it changed); the Batch jobs run it
+# too, registered by the cluster (pipeline.tf).
+locals {
+  worker_image  = yamldecode(file("${path.module}/../environments/${var.environment}/apps/worker.yaml")).image
+  worker_pinned = try(local.worker_image.digest, local.worker_image.tag)
+}
+
+locals {
+  worker_image_reference = format(
+    can(local.worker_image.digest) ? "%s@%s" : "%s:%s", module.ecr["worker"].repository_url, local.worker_pinned,
+  )
+}
+
+# Every image the worker's repository holds: the roles Job checks its image is among them before
+# it runs (README, "From an empty account": the images are pushed between the two applies).
+data "aws_ecr_images" "worker" {
+  repository_name = module.ecr["worker"].repository_name
+}
+
 data "aws_secretsmanager_secret_version" "aurora_master" {
   secret_id = module.aurora.cluster_master_user_secret[0].secret_arn
 }
@@ -84,7 +105,7 @@ resource "kubernetes_job_v1" "database_roles" {
 
         container {
           name = "roles"
-          # The worker image (pipeline.tf): it has Python and psycopg, and is in this account's ECR.
+          # The worker image (above): it has Python and psycopg, and is in this account's ECR.
           image   = local.worker_image_reference
           command = ["python", "/scripts/roles.py"]
 

@@ -62,6 +62,30 @@ locals {
         }
       }
     }
+    # The worker chart's hook that registers the Batch job definition with the image the
+    # environment's commit pins (pipeline.tf): that one definition's revisions, and handing
+    # Batch the two roles its jobs run as. Describing definitions has no resource scope.
+    worker-batch-definition = {
+      namespace       = var.apps_namespace
+      service_account = "worker-batch-definition"
+      permissions = {
+        Register = {
+          actions = ["batch:RegisterJobDefinition", "batch:TagResource"]
+          resources = [
+            "arn:aws:batch:${var.region}:${local.account_id}:job-definition/${local.batch_job_name}",
+            "arn:aws:batch:${var.region}:${local.account_id}:job-definition/${local.batch_job_name}:*",
+          ]
+        }
+        Describe = {
+          actions   = ["batch:DescribeJobDefinitions"]
+          resources = ["*"]
+        }
+        PassJobRoles = {
+          actions   = ["iam:PassRole"]
+          resources = [aws_iam_role.batch_job.arn, aws_iam_role.batch_execution.arn]
+        }
+      }
+    }
     # KEDA's operator reads the jobs queue's length for the worker's ScaledObject as itself
     # (the TriggerAuthentication's identityOwner: keda), so it needs that one call and the
     # worker's role trusts nobody else. GetQueueAttributes needs no key: SQS uses the data

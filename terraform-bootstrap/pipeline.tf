@@ -12,27 +12,6 @@ locals {
   batch_job_name = "${local.name}-annotate"
 }
 
-# The worker image the environment runs: the `image` of environments/<env>/apps/worker.yaml,
-# the lines a release or promotion commits (a digest when it has one, else the tag). The
-# Batch jobs and the database roles Job (database.tf) run that same image from this
-# account's ECR, so both follow the commits (at the next apply), not a variable of their own.
-locals {
-  worker_image  = yamldecode(file("${path.module}/../environments/${var.environment}/apps/worker.yaml")).image
-  worker_pinned = try(local.worker_image.digest, local.worker_image.tag)
-}
-
-locals {
-  worker_image_reference = format(
-    can(local.worker_image.digest) ? "%s@%s" : "%s:%s", module.ecr["worker"].repository_url, local.worker_pinned,
-  )
-}
-
-# Every image the worker's repository holds: the roles Job checks its image is among them before
-# it runs (README, "From an empty account": the images are pushed between the two applies).
-data "aws_ecr_images" "worker" {
-  repository_name = module.ecr["worker"].repository_name
-}
-
 resource "aws_security_group" "batch" {
   # checkov:skip=CKV2_AWS_5: attached to the Batch compute environments, inside the batch module (module.batch), which checkov does not read
   name        = "${local.name}-batch"
@@ -154,24 +133,32 @@ module "batch" {
       }
     }
   }
+}
 
-  job_definitions = {
-    annotate = {
-      name                  = local.batch_job_name
-      propagate_tags        = true
-      platform_capabilities = ["FARGATE"]
+# The job definition those jobs run, but for its image: the cluster registers it (the worker
+# chart's PostSync hook, `annotator register-job-definition`, with the worker image the
+# environment's commit pins), so that Batch runs what a release, a promotion or a rollback
+# commits, as the Deployments do. Handed over whole in the cluster secret
+# (batch_job_definition): the RegisterJobDefinition request, in its own field names.
+locals {
+  batch_job_definition = {
+    region = var.region
+    jobDefinition = {
+      jobDefinitionName    = local.batch_job_name
+      type                 = "container"
+      platformCapabilities = ["FARGATE"]
+      propagateTags        = true
       # Longer than the worker's own hard limit (its JOB_TIME_LIMIT_SECONDS).
-      attempt_duration_seconds = var.job_visibility_timeout_seconds
-      retry_strategy = {
+      timeout = { attemptDurationSeconds = var.job_visibility_timeout_seconds }
+      retryStrategy = {
         attempts = 2
-        evaluate_on_exit = {
-          # A reclaimed Spot task ends with SIGTERM (143): run it again; anything else is final.
-          spot_reclaimed = { action = "RETRY", on_exit_code = "143" }
-          other          = { action = "EXIT", on_exit_code = "*" }
-        }
+        # A reclaimed Spot task ends with SIGTERM (143): run it again; anything else is final.
+        evaluateOnExit = [
+          { action = "RETRY", onExitCode = "143" },
+          { action = "EXIT", onExitCode = "*" },
+        ]
       }
-      container_properties = jsonencode({
-        image = local.worker_image_reference
+      containerProperties = {
         # The state machine gives every job its command (run-job or fail-job).
         command          = ["annotator", "--help"]
         jobRoleArn       = aws_iam_role.batch_job.arn
@@ -207,7 +194,7 @@ module "batch" {
             awslogs-stream-prefix = "annotate"
           }
         }
-      })
+      }
     }
   }
 }
@@ -220,8 +207,9 @@ module "state_machine" {
   name = local.batch_job_name
   type = "STANDARD"
   definition = templatefile("${path.module}/../worker/statemachine/annotate.asl.json", {
-    job_queue_arn      = module.batch.job_queues["annotate"].arn
-    job_definition_arn = module.batch.job_definitions["annotate"].arn
+    job_queue_arn = module.batch.job_queues["annotate"].arn
+    # By name: Batch runs its newest active revision, the one the cluster registered last.
+    job_definition_name = local.batch_job_name
   })
 
   service_integrations = {

@@ -16,7 +16,7 @@ from tests.support.terraform import BOOTSTRAP, blocks, interfaces, locals_, reso
 ROLE_ARN = "eks.amazonaws.com/role-arn"
 ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z*]+")
 # What a workload names when it calls AWS: a bucket, a queue, a state machine, an AWS endpoint.
-AWS_RESOURCE = re.compile(r"^(s3|sqs)://|amazonaws\.com|^arn:aws:|^--aws-")
+AWS_RESOURCE = re.compile(r"^(s3|sqs)://|amazonaws\.com|\barn:aws:|^--aws-")
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,11 @@ def aws_callers(rendered) -> dict[tuple[str, str], str]:
                 for source in container.get("envFrom", []):
                     if "configMapRef" in source:
                         named += config.get((namespace, source["configMapRef"]["name"]), {}).values()
+                # And the files it reads: the ConfigMaps mounted into it.
+                mounted = {m["name"] for m in container.get("volumeMounts", [])}
+                for volume in pod.get("volumes", []):
+                    if volume["name"] in mounted and "configMap" in volume:
+                        named += config.get((namespace, volume["configMap"]["name"]), {}).values()
                 if any(AWS_RESOURCE.search(str(value)) for value in named):
                     callers[account] = f"{application}: names an AWS resource"
         for obj in objects:
@@ -124,6 +129,7 @@ def test_every_caller_of_the_render_has_a_row(rendered):
     assert not missing, f"calls AWS with no row in terraform-bootstrap/README.md: {missing}"
     # The evidence finds every kind of caller the render has today.
     assert {
+        ("chr21", "worker-batch-definition"),
         ("chr21", "gene-api"),
         ("chr21", "worker"),
         ("keda", "keda-operator"),

@@ -3,6 +3,8 @@ environments/<env>/apps/gene-api.yaml: both run the cluster's worker today, and 
 to the AWS path (Step Functions and Batch) is that line alone: the state machine's ARN reaches
 the gene API from the cluster secret, and it is the state machine Terraform makes."""
 
+import json
+
 import pytest
 import yaml
 
@@ -61,3 +63,22 @@ def test_a_backend_that_does_not_exist_is_refused_by_the_render(tmp_path, backen
     assert result.returncode == 1
     assert "backend" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_batch_runs_the_image_the_environments_commit_pins(rendered):
+    """The worker's hook registers the job definition Terraform hands over, unchanged, with the
+    image of the worker's own Deployment: a release, promotion or rollback of the worker is one of
+    Batch's jobs at the same sync."""
+    objects = rendered.objects(f"worker-{rendered.env}")
+    by_kind_and_name = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    handed_over = json.loads(stand_in_annotations(rendered.env)["batch_job_definition"])
+    definition = by_kind_and_name[("ConfigMap", "worker-batch-definition")]["data"]["job-definition"]
+    assert json.loads(definition) == handed_over
+    hook = by_kind_and_name[("Job", "worker-batch-definition")]
+    assert hook["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PostSync"
+    (container,) = hook["spec"]["template"]["spec"]["containers"]
+    (worker,) = by_kind_and_name[("Deployment", "worker")]["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == worker["image"]
+    assert container["env"] == [{"name": "IMAGE", "value": worker["image"]}]
+    values = yaml.safe_load((REPO / "environments" / rendered.env / "apps" / "worker.yaml").read_text())
+    assert worker["image"].endswith(values["image"].get("digest") or values["image"]["tag"])

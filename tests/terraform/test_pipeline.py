@@ -3,6 +3,7 @@ definition file with exactly its placeholders filled; Batch runs the worker imag
 Spot with on-demand Fargate behind it, as the image's user, with a read-only root filesystem
 and only settings the worker reads; the gene API may start that state machine and no other."""
 
+import json
 import re
 
 import pytest
@@ -24,9 +25,11 @@ def test_the_state_machine_is_the_pipelines_definition_with_its_placeholders_fil
     assert REPO / call[1] == DEFINITION
     filled = set(re.findall(r"(\w+) = ", call[2]))
     placeholders = set(re.findall(r"\$\{(\w+)\}", DEFINITION.read_text()))
-    assert filled == placeholders == {"job_queue_arn", "job_definition_arn"}
+    assert filled == placeholders == {"job_queue_arn", "job_definition_name"}
     assert 'module.batch.job_queues["annotate"].arn' in call[2]
-    assert 'module.batch.job_definitions["annotate"].arn' in call[2]
+    # By name: the newest revision the cluster registered (annotator register-job-definition).
+    assert "job_definition_name = local.batch_job_name" in call[2]
+    assert "job_definitions" not in MODULES["batch"]
 
 
 def test_batch_runs_on_fargate_spot_first_then_on_demand():
@@ -40,21 +43,49 @@ def test_batch_runs_on_fargate_spot_first_then_on_demand():
         "fargate_spot",
         "fargate",
     ]
-    retry = batch["job_definitions"]["annotate"]["retry_strategy"]["evaluate_on_exit"]
-    assert {unquoted(r["on_exit_code"]): unquoted(r["action"]) for r in retry.values()} == {
+    retry = locals_()["batch_job_definition"]["jobDefinition"]["retryStrategy"]["evaluateOnExit"]
+    assert {unquoted(r["onExitCode"]): unquoted(r["action"]) for r in retry} == {
         "143": "RETRY",
         "*": "EXIT",
     }
 
 
-def test_the_job_runs_the_worker_image_as_its_user_read_only_with_settings_the_worker_reads():
-    container = MODULES["batch"]["job_definitions"]["annotate"]["container_properties"]
-    assert "image = local.worker_image_reference" in container
-    assert f'user = "{instruction(DOCKERFILES["worker"], "USER")}"' in container
-    assert "readonlyRootFilesystem = true" in container
-    names = set(re.findall(r'\{name = "([A-Z_]+)", (?:value|valueFrom) =', container))
+def test_the_job_runs_as_the_worker_images_user_read_only_with_settings_the_worker_reads():
+    container = locals_()["batch_job_definition"]["jobDefinition"]["containerProperties"]
+    assert "image" not in container  # the cluster's, from the environment's commit
+    assert unquoted(container["user"]) == instruction(DOCKERFILES["worker"], "USER")
+    assert container["readonlyRootFilesystem"] is True
+    names = {unquoted(e["name"]) for e in [*container["environment"], *container["secrets"]]}
     assert names == {"UPLOADS_LOCATION", "RESULTS_LOCATION", "WORK_FOLDER", "LOG_LEVEL", "DATABASE_URL"}
     assert {name.lower() for name in names} <= set(WorkerSettings.model_fields)
+
+
+def test_what_terraform_hands_over_is_a_register_job_definition_request():
+    """Every field is one of the API's (botocore's model of RegisterJobDefinition), and the
+    stand-ins' example passes botocore's own validation of the request, image added."""
+    import boto3
+    from botocore.validate import ParamValidator
+
+    model = boto3.session.Session(region_name="eu-west-1").client("batch").meta.service_model
+    request = model.operation_model("RegisterJobDefinition").input_shape
+    ours = locals_()["batch_job_definition"]
+    assert set(ours) == {"region", "jobDefinition"}
+    assert set(ours["jobDefinition"]) <= set(request.members)
+    assert set(ours["jobDefinition"]["containerProperties"]) <= set(
+        request.members["containerProperties"].members
+    )
+    for environment in ("hml", "prod"):
+        secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text())
+        example = json.loads(secret["metadata"]["annotations"]["batch_job_definition"])
+        assert set(example["jobDefinition"]) == set(ours["jobDefinition"])
+        assert set(example["jobDefinition"]["containerProperties"]) == set(
+            ours["jobDefinition"]["containerProperties"]
+        )
+        definition = example["jobDefinition"]
+        definition["containerProperties"]["image"] = "worker:example"
+        report = ParamValidator().validate(definition, request)
+        assert not report.has_errors(), report.generate_report()
+        assert definition["jobDefinitionName"] == f"chr21-{environment}-annotate"
 
 
 def test_the_gene_api_may_start_that_state_machine_and_no_other():
@@ -66,16 +97,16 @@ def test_the_gene_api_may_start_that_state_machine_and_no_other():
 
 def worker_image(environment: str, repo=REPO):
     """The worker image Terraform reads for an environment: (what it pins, digest or tag)."""
-    (pipeline_locals,) = [
-        b for b in locals_blocks(BOOTSTRAP / "pipeline.tf") if "worker_pinned" in b and "worker_image " in b
+    (image_locals,) = [
+        b for b in locals_blocks(BOOTSTRAP / "database.tf") if "worker_pinned" in b and "worker_image " in b
     ]
     return evaluate(
-        "[local.worker_pinned, can(local.worker_image.digest)]", environment, [pipeline_locals], repo=repo
+        "[local.worker_pinned, can(local.worker_image.digest)]", environment, [image_locals], repo=repo
     )
 
 
 @pytest.mark.parametrize("environment", ["hml", "prod"])
-def test_batch_and_the_roles_job_run_the_worker_image_the_environment_pins(environment):
+def test_the_roles_job_runs_the_worker_image_the_environment_pins(environment):
     values = yaml.safe_load((REPO / "environments" / environment / "apps" / "worker.yaml").read_text())
     pinned = values["image"].get("digest") or values["image"]["tag"]
     assert worker_image(environment) == [pinned, "digest" in values["image"]]

@@ -1,7 +1,6 @@
 """terraform-bootstrap/README.md, "From an empty account": the first apply (step 1) targets
 only what needs neither a cluster nor an image, and everything it pulls in stays so; the
-second (step 3) uses the worker image in two places only, one that checks it is pushed and one
-that AWS registers without pulling it."""
+second (step 3) uses the worker image in one place, the roles Job, which checks it is pushed."""
 
 import re
 
@@ -73,9 +72,11 @@ def test_the_graph_sees_what_the_second_apply_needs():
     } <= reached
 
 
-def test_the_worker_image_is_used_by_the_roles_job_and_the_batch_job_definition_only():
+def test_the_worker_image_is_used_by_the_roles_job_only():
+    """Batch's job definition has no image here: the cluster registers it with the image the
+    environment's commit pins (pipeline.tf)."""
     users = {node for node, names in graph().items() if "local.worker_image_reference" in names}
-    assert users == {"kubernetes_job_v1.database_roles", "module.batch"}
+    assert users == {"kubernetes_job_v1.database_roles"}
 
 
 def test_opening_or_closing_the_api_endpoint_needs_no_kubernetes_object():

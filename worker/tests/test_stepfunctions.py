@@ -79,8 +79,8 @@ def batch_on(endpoint: str) -> dict[str, str]:
     definition = client.register_job_definition(
         jobDefinitionName="annotator", type="container",
         containerProperties={"image": "worker:test", "command": ["annotator"], "vcpus": 1, "memory": 1024},
-    )["jobDefinitionArn"]  # fmt: skip
-    return {"job_queue_arn": queue, "job_definition_arn": definition}
+    )["jobDefinitionName"]  # fmt: skip
+    return {"job_queue_arn": queue, "job_definition_name": definition}
 
 
 @pytest.fixture(scope="module")

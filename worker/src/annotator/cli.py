@@ -4,7 +4,11 @@
 - `annotator run-job --job-id ID --input URI --output URI`: one job, as AWS Batch runs it under
   Step Functions (worker/statemachine/annotate.asl.json);
 - `annotator fail-job --job-id ID --error E --cause C`: the state machine's catch, recording a
-  failure on the job.
+  failure on the job;
+- `annotator register-job-definition FILE`: the AWS Batch job definition those jobs run, FILE's
+  (what terraform-bootstrap hands over) with this image ($IMAGE), registered as a new revision
+  when the newest one differs (the worker chart's PostSync hook, so Batch runs the image the
+  environment's commit pins).
 
 Logs are JSON lines on stdout (the API's format); a failure is also one line on stderr.
 `run-job` exits 0 when the job succeeded (or another run has it), 2 when it failed (the
@@ -133,6 +137,45 @@ def fail_job_command(args: argparse.Namespace) -> int:
     return 0
 
 
+# The newest revision carries the digest of what it was registered from: a sync that changes
+# nothing registers nothing.
+DEFINITION_TAG = "chr21.io/definition-sha256"
+
+
+def register_job_definition_command(args: argparse.Namespace) -> int:
+    import hashlib
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    image = os.environ.get("IMAGE", "")
+    if not image:
+        print("annotator: IMAGE (the image the job definition runs) is not set", file=sys.stderr)
+        return 1
+    try:
+        given = json.loads(Path(args.file).read_text())
+        region, definition = given["region"], given["jobDefinition"]
+        definition["containerProperties"]["image"] = image
+        name = definition["jobDefinitionName"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"annotator: {args.file} is not a job definition file ({error!r})", file=sys.stderr)
+        return 1
+    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+    batch = boto3.client("batch", region_name=region)
+    try:
+        active = batch.describe_job_definitions(jobDefinitionName=name, status="ACTIVE")["jobDefinitions"]
+        newest = max(active, key=lambda found: found["revision"], default=None)
+        if newest and (newest.get("tags") or {}).get(DEFINITION_TAG) == digest:
+            log.info("job definition %s:%s already runs %s", name, newest["revision"], image)
+            return 0
+        registered = batch.register_job_definition(**definition, tags={DEFINITION_TAG: digest})
+    except (ClientError, BotoCoreError) as error:
+        print(f"annotator: registering {name}: {' '.join(str(error).split())}", file=sys.stderr)
+        return 1
+    log.info("job definition %s:%s registered, running %s", name, registered["revision"], image)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="annotator", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(required=True, metavar="COMMAND")
@@ -149,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
     fail.add_argument("--cause", default="", help="its cause (for AWS Batch, the job's description as JSON)")
     fail.add_argument("--request-id", default="", help="the id of the request that submitted the job (logs)")
     fail.set_defaults(run=fail_job_command)
+    register = commands.add_parser(
+        "register-job-definition", help="register the AWS Batch job definition with this image ($IMAGE)"
+    )
+    register.add_argument("file", help="JSON: {region, jobDefinition} (the RegisterJobDefinition request)")
+    register.set_defaults(run=register_job_definition_command)
     return root
 
 
