@@ -129,7 +129,6 @@ def test_every_caller_of_the_render_has_a_row(rendered):
     assert not missing, f"calls AWS with no row in terraform-bootstrap/README.md: {missing}"
     # The evidence finds every kind of caller the render has today.
     assert {
-        ("chr21", "worker-batch-definition"),
         ("chr21", "gene-api"),
         ("chr21", "worker"),
         ("keda", "keda-operator"),
@@ -182,6 +181,8 @@ def test_the_render_uses_the_credential_of_each_row(rendered):
     for account, row in by_account.items():
         if "EKS add-on" in row.runs_as:
             continue  # made by EKS, not rendered: see test_the_eks_add_ons_get_their_row_s_role
+        if "batchJobDefinition.enabled" in row.runs_as:
+            continue  # rendered on the AWS path only: test_pipeline_backend.py switches to it
         assert account in accounts, f"{row.caller}: the render makes no ServiceAccount {account}"
 
 

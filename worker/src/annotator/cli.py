@@ -163,12 +163,16 @@ def register_job_definition_command(args: argparse.Namespace) -> int:
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
     batch = boto3.client("batch", region_name=region)
     try:
-        active = batch.describe_job_definitions(jobDefinitionName=name, status="ACTIVE")["jobDefinitions"]
+        pages = batch.get_paginator("describe_job_definitions").paginate(
+            jobDefinitionName=name, status="ACTIVE"
+        )
+        active = [found for page in pages for found in page["jobDefinitions"]]
         newest = max(active, key=lambda found: found["revision"], default=None)
         if newest and (newest.get("tags") or {}).get(DEFINITION_TAG) == digest:
             log.info("job definition %s:%s already runs %s", name, newest["revision"], image)
             return 0
-        registered = batch.register_job_definition(**definition, tags={DEFINITION_TAG: digest})
+        tags = {**definition.pop("tags", {}), DEFINITION_TAG: digest}
+        registered = batch.register_job_definition(**definition, tags=tags)
     except (ClientError, BotoCoreError) as error:
         print(f"annotator: registering {name}: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
