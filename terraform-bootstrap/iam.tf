@@ -63,14 +63,15 @@ locals {
       }
     }
     # The worker chart's hook that registers the Batch job definition with the image the
-    # environment's commit pins (pipeline.tf): that one definition's revisions, and handing
-    # Batch the two roles its jobs run as. Describing definitions has no resource scope.
+    # environment's commit pins (pipeline.tf): that one definition's revisions (the newest five
+    # kept), and handing Batch the two roles its jobs run as. Describing definitions has no
+    # resource scope.
     worker-batch-definition = {
       namespace       = var.apps_namespace
       service_account = "worker-batch-definition"
       permissions = {
         Register = {
-          actions = ["batch:RegisterJobDefinition", "batch:TagResource"]
+          actions = ["batch:RegisterJobDefinition", "batch:TagResource", "batch:DeregisterJobDefinition"]
           resources = [
             "arn:aws:batch:${var.region}:${local.account_id}:job-definition/${local.batch_job_name}",
             "arn:aws:batch:${var.region}:${local.account_id}:job-definition/${local.batch_job_name}:*",

@@ -133,3 +133,17 @@ def test_no_credentials_is_one_line(tmp_path, monkeypatch):
         },
     )
     assert_refused(result, "no AWS credentials")
+
+
+def test_a_backend_in_us_east_1_gets_its_bucket_there_too(hml_account, tmp_path):
+    """us-east-1 is the one region whose buckets take no location constraint."""
+    from gitops import statebucket  # on the path through tests.support.gitops
+
+    (tmp_path / "hml.s3.tfbackend").write_text(
+        f'bucket = "{HML_BUCKET}"\nkey    = "terraform-bootstrap/hml.tfstate"\nregion = "us-east-1"\n'
+    )
+    said = statebucket.ensure("hml", lambda line: None, folder=tmp_path)
+    assert f"{HML_BUCKET} (us-east-1, created; every setting made)" in said
+    assert boto3.client("s3", region_name="us-east-1").get_bucket_location(Bucket=HML_BUCKET)[
+        "LocationConstraint"
+    ] in (None, "us-east-1")

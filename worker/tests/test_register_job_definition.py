@@ -75,3 +75,11 @@ def test_what_a_user_can_get_wrong_is_one_line(definition_file, tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith(f"annotator: {broken} is not a job definition file")
     assert "Traceback" not in result.stderr
+
+
+def test_the_newest_five_revisions_stay_and_older_ones_go(definition_file):
+    name = json.loads(definition_file.read_text())["jobDefinition"]["jobDefinitionName"]
+    images = [IMAGE.replace("a" * 64, str(n) * 64) for n in range(1, 8)]
+    for image in images:
+        assert register(definition_file, image).returncode == 0
+    assert revisions(name) == [(n, images[n - 1]) for n in range(3, 8)]

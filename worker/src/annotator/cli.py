@@ -140,6 +140,7 @@ def fail_job_command(args: argparse.Namespace) -> int:
 # The newest revision carries the digest of what it was registered from: a sync that changes
 # nothing registers nothing.
 DEFINITION_TAG = "chr21.io/definition-sha256"
+REVISIONS_KEPT = 5
 
 
 def register_job_definition_command(args: argparse.Namespace) -> int:
@@ -173,6 +174,11 @@ def register_job_definition_command(args: argparse.Namespace) -> int:
             return 0
         tags = {**definition.pop("tags", {}), DEFINITION_TAG: digest}
         registered = batch.register_job_definition(**definition, tags=tags)
+        # The newest few stay usable; older ones go (a job already submitted keeps its own).
+        for old in sorted(active, key=lambda found: found["revision"])[
+            : max(0, len(active) + 1 - REVISIONS_KEPT)
+        ]:
+            batch.deregister_job_definition(jobDefinition=old["jobDefinitionArn"])
     except (ClientError, BotoCoreError) as error:
         print(f"annotator: registering {name}: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
