@@ -7,10 +7,10 @@ import copy
 import pytest
 import yaml
 
-from tests.support.gitops import context_for, expand
+from tests.support.gitops import cluster_secret_stand_in, context_for, expand
 from tests.support.paths import REPO
 
-CLUSTER = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / "hml.yaml").read_text())
+CLUSTER = cluster_secret_stand_in("hml")
 
 
 def appset(generators: list[dict], template: dict, patch: str | None = None) -> dict:

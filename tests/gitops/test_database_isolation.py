@@ -9,10 +9,8 @@ import ipaddress
 import json
 
 import pytest
-import yaml
 
-from tests.support.gitops import pod_templates
-from tests.support.paths import REPO
+from tests.support.gitops import cluster_secret_stand_in, pod_templates
 from tests.support.terraform import (
     BOOTSTRAP,
     blocks,
@@ -71,7 +69,7 @@ def test_the_database_subnets_are_the_block_terraform_hands_over(rendered):
     )
     assert "cidrsubnet(local.database_cidr, 2, i)" in (BOOTSTRAP / "vpc.tf").read_text()
     assert all(ipaddress.ip_network(subnet).subnet_of(block) for subnet in subnets)
-    stand_in = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{rendered.env}.yaml").read_text())
+    stand_in = cluster_secret_stand_in(rendered.env)
     assert stand_in["metadata"]["annotations"]["database_cidr"] == str(block)
     assert (
         "database_cidr                             = local.database_cidr"

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from tests.support.dashboards import panel_queries, promql
+from tests.support.gitops import cluster_secret_stand_in
 from tests.support.paths import REPO
 from tests.support.promql import selectors
 
@@ -84,7 +85,7 @@ def test_alerts_name_the_scrape_jobs_prometheus_gives_the_apps(rendered):
 
 
 def test_runbook_links_are_this_repository_at_the_synced_revision(rendered):
-    secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{rendered.env}.yaml").read_text())
+    secret = cluster_secret_stand_in(rendered.env)
     annotations = secret["metadata"]["annotations"]
     base = (
         f"{annotations['platform_repo_url'].removesuffix('.git')}/blob/"

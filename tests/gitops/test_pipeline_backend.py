@@ -13,7 +13,7 @@ import yaml
 
 from tests.gitops.conftest import Rendered
 from tests.gitops.test_aws_callers import aws_callers
-from tests.support.gitops import load_manifests, repository_copy, run_script
+from tests.support.gitops import cluster_secret_stand_in, load_manifests, repository_copy, run_script
 from tests.support.paths import REPO
 from tests.support.terraform import blocks, locals_, unquoted
 
@@ -29,8 +29,7 @@ def gene_api_settings(out, environment: str) -> dict:
 
 
 def stand_in_annotations(environment: str, repo=REPO) -> dict:
-    path = repo / "argocd" / "cluster-secrets" / f"{environment}.yaml"
-    return yaml.safe_load(path.read_text())["metadata"]["annotations"]
+    return cluster_secret_stand_in(environment, repo)["metadata"]["annotations"]
 
 
 def switch_to_step_functions(repo, environment: str) -> None:

@@ -4,15 +4,12 @@ reads, the apps' namespace, Karpenter's node class and the cluster secret's fact
 
 import yaml
 
+from tests.support.gitops import cluster_secret_stand_in
 from tests.support.paths import REPO
 
 
 def by_kind(rendered, application: str) -> dict[tuple[str, str], dict]:
     return {(o["kind"], o["metadata"]["name"]): o for o in rendered.objects(application)}
-
-
-def cluster_secret(env: str) -> dict:
-    return yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{env}.yaml").read_text())
 
 
 def test_every_external_secret_names_the_platforms_store_from_a_namespace_it_serves(rendered):
@@ -44,7 +41,7 @@ def test_the_store_reads_as_the_external_secrets_service_account_with_its_irsa_r
     accounts = by_kind(rendered, f"external-secrets-{env}")
     account = accounts[("ServiceAccount", reference["name"])]
     assert account["metadata"]["namespace"] == reference["namespace"]
-    annotations = cluster_secret(env)["metadata"]["annotations"]
+    annotations = cluster_secret_stand_in(env)["metadata"]["annotations"]
     assert (
         account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
         == annotations["external_secrets_iam_role_arn"]
@@ -89,7 +86,7 @@ def test_karpenter_node_pools_use_the_node_class_and_the_cluster_secrets_facts(r
     assert pools
     for pool in pools:
         assert pool["spec"]["template"]["spec"]["nodeClassRef"]["name"] in classes
-    annotations = cluster_secret(env)["metadata"]["annotations"]
+    annotations = cluster_secret_stand_in(env)["metadata"]["annotations"]
     node_class = platform[("EC2NodeClass", "default")]["spec"]
     assert node_class["role"] == annotations["karpenter_node_role"]
     assert node_class["subnetSelectorTerms"] == [

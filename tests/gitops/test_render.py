@@ -4,10 +4,7 @@ rendered (our charts and the upstream add-ons); kubeconform validates all of it
 
 import re
 
-import yaml
-
-from tests.support.gitops import applications, assert_refused, run_script
-from tests.support.paths import REPO
+from tests.support.gitops import applications, assert_refused, cluster_secret_stand_in, run_script
 
 
 def test_one_folder_per_generated_application_each_rendered(rendered):
@@ -36,7 +33,7 @@ def test_add_ons_render_at_their_pinned_versions_with_their_crds(rendered):
 
 def test_cluster_secret_facts_reach_the_workload(rendered):
     env = rendered.env
-    secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{env}.yaml").read_text())
+    secret = cluster_secret_stand_in(env)
     annotations = secret["metadata"]["annotations"]
     objects = {(d["kind"], d["metadata"]["name"]): d for d in rendered.objects(f"gene-api-{env}")}
     account = objects[("ServiceAccount", "gene-api")]

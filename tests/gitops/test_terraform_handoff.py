@@ -12,7 +12,12 @@ import re
 import pytest
 import yaml
 
-from tests.support.gitops import cluster_secret_keys_read, environments, list_elements
+from tests.support.gitops import (
+    cluster_secret_keys_read,
+    cluster_secret_stand_in,
+    environments,
+    list_elements,
+)
 from tests.support.helm import render_chart
 from tests.support.paths import REPO
 from tests.support.terraform import (
@@ -35,10 +40,6 @@ def variable(environment: str, name: str):
     return plain(tfvars(environment).get(name, VARIABLES[name].get("default")))
 
 
-def stand_in(environment: str) -> dict:
-    return yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text())
-
-
 def written_by_terraform(environment: str) -> set[tuple[str, str]]:
     values = locals_()
     labels = {unquoted(key) for key in values["cluster_secret_base_labels"]}
@@ -54,7 +55,7 @@ def read_by_applicationsets() -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_terraform_writes_exactly_the_keys_of_the_stand_in(environment):
-    metadata = stand_in(environment)["metadata"]
+    metadata = cluster_secret_stand_in(environment)["metadata"]
     stand_in_keys = {("label", k) for k in metadata["labels"]} | {
         ("annotation", k) for k in metadata["annotations"]
     }
@@ -192,7 +193,7 @@ def test_the_stand_ins_data_is_what_terraform_writes(environment):
         "server": "https://kubernetes.default.svc",
         "config": "${jsonencode({tlsClientConfig = {insecure = false}})}",
     }
-    written = stand_in(environment)["stringData"]
+    written = cluster_secret_stand_in(environment)["stringData"]
     assert written == {
         "name": f"chr21-{environment}",
         "server": data["server"],

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from tests.support.paths import REPO, helm_charts_dir
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -17,6 +19,7 @@ from gitops.diff import comparable_files
 from gitops.ignore import masked
 from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
 from gitops.kubeconform import validate as kubeconform_validate
+from gitops.paths import CLUSTER_SECRETS
 from gitops.pullcharts import pinned_charts, pull_command
 from gitops.repo import applicationsets, context_for, environments, load_manifests
 
@@ -25,6 +28,7 @@ __all__ = [
     "applications",
     "applicationsets",
     "checkov_scan",
+    "cluster_secret_stand_in",
     "comparable_files",
     "context_for",
     "environments",
@@ -90,6 +94,11 @@ def repository_copy(destination: Path) -> Path:
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "-m", "snapshot of the working tree")
     return destination
+
+
+def cluster_secret_stand_in(environment: str, repo: Path = REPO) -> dict:
+    """argocd/cluster-secrets/<environment>.yaml: the cluster secret Terraform writes, offline."""
+    return yaml.safe_load((repo / CLUSTER_SECRETS / f"{environment}.yaml").read_text())
 
 
 def list_elements(applicationset: str, repo: Path = REPO) -> list[dict]:

@@ -11,6 +11,7 @@ import yaml
 
 from annotator.config import WorkerSettings
 from tests.support.dockerfiles import DOCKERFILES, instruction
+from tests.support.gitops import cluster_secret_stand_in
 from tests.support.paths import REPO
 from tests.support.terraform import BOOTSTRAP, blocks, evaluate, locals_, locals_blocks, unquoted
 
@@ -75,7 +76,7 @@ def test_what_terraform_hands_over_is_a_register_job_definition_request():
         request.members["containerProperties"].members
     )
     for environment in ("hml", "prod"):
-        secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text())
+        secret = cluster_secret_stand_in(environment)
         example = json.loads(secret["metadata"]["annotations"]["batch_job_definition"])
         assert set(example["jobDefinition"]) == set(ours["jobDefinition"])
         assert set(example["jobDefinition"]["containerProperties"]) == set(

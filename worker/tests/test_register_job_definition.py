@@ -9,16 +9,15 @@ import subprocess
 
 import boto3
 import pytest
-import yaml
 
-from tests.support.paths import REPO
+from tests.support.gitops import cluster_secret_stand_in
 from worker.tests.workers import ANNOTATOR
 
 IMAGE = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/chr21/worker@sha256:" + "a" * 64
 
 
 def handed_over(environment: str = "hml") -> dict:
-    secret = yaml.safe_load((REPO / "argocd" / "cluster-secrets" / f"{environment}.yaml").read_text())
+    secret = cluster_secret_stand_in(environment)
     return json.loads(secret["metadata"]["annotations"]["batch_job_definition"])
 
 
