@@ -95,20 +95,28 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* common.networkPolicy: deny all traffic of the release's pods but the given rules (dict "context" . "ingress" list "egress" list); DNS egress is always allowed. */}}
+{{/* common.networkPolicy: deny all traffic of the release's pods but the given rules (dict "context" . "ingress" list "egress" list); DNS egress is always allowed. For pods of the release that are not its workload's (a hook with labels of its own): "name", "labels" and "selector" (matchLabels) too. */}}
 {{- define "common.networkPolicy" -}}
 {{- if .context.Values.networkPolicy.enabled }}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: {{ include "common.fullname" .context }}
+  name: {{ .name | default (include "common.fullname" .context) }}
   namespace: {{ .context.Release.Namespace }}
   labels:
+    {{- if .labels }}
+    {{- toYaml .labels | nindent 4 }}
+    {{- else }}
     {{- include "common.labels" .context | nindent 4 }}
+    {{- end }}
 spec:
   podSelector:
     matchLabels:
+      {{- if .selector }}
+      {{- toYaml .selector | nindent 6 }}
+      {{- else }}
       {{- include "common.selectorLabels" .context | nindent 6 }}
+      {{- end }}
   policyTypes: [Ingress, Egress]
   ingress:
     {{- toYaml .ingress | nindent 4 }}
