@@ -185,13 +185,14 @@ def put_right(s3, bucket: str, progress: Callable[[str], None]) -> list[str]:
                 },
             ),
         )
-    ours = tls_only_statement(bucket)
-    kept = [s for s in statements(s3, bucket) if s.get("Sid") != ours["Sid"]]
-    if ours not in statements(s3, bucket):
+    ours, found = tls_only_statement(bucket), statements(s3, bucket)
+    if ours not in found:
+        kept = [s for s in found if s.get("Sid") != ours["Sid"]]
         policy = {"Version": "2012-10-17", "Statement": [*kept, ours]}
         put("TLS-only policy", lambda: s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy)))
-    if LIFECYCLE_RULE not in rules(s3, bucket):
-        others = [r for r in rules(s3, bucket) if r.get("ID") != LIFECYCLE_RULE["ID"]]
+    found = rules(s3, bucket)
+    if LIFECYCLE_RULE not in found:
+        others = [r for r in found if r.get("ID") != LIFECYCLE_RULE["ID"]]
         put(
             "lifecycle",
             lambda: s3.put_bucket_lifecycle_configuration(
