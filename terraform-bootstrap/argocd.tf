@@ -2,12 +2,14 @@
 # Terraform made, and the root Application; from then on Argo CD manages itself (the argo-cd
 # add-on, the same chart and values file) and everything else, from git.
 locals {
-  # One source of truth for Argo CD's chart: the addons ApplicationSet's argo-cd entry.
+  # One source of truth for Argo CD's chart: the addons ApplicationSet's argo-cd entry (its
+  # repository and namespace), at the version the environment pins (env.yaml, addonVersions).
   addons = yamldecode(file("${path.module}/../argocd/platform/addons-applicationset.yaml"))
   argo_cd = one([
-    for addon in local.addons.spec.generators[0].matrix.generators[0].list.elements : addon
+    for addon in local.addons.spec.generators[0].matrix.generators[0].matrix.generators[0].list.elements : addon
     if addon.addon == "argo-cd"
   ])
+  argo_cd_version = yamldecode(file("${path.module}/../environments/${var.environment}/env.yaml")).environment.addonVersions["argo-cd"]
 }
 
 resource "helm_release" "argo_cd" {
@@ -16,7 +18,7 @@ resource "helm_release" "argo_cd" {
   create_namespace = true
   repository       = local.argo_cd.repoURL
   chart            = local.argo_cd.chart
-  version          = local.argo_cd.version
+  version          = local.argo_cd_version
   # The file the argo-cd Application syncs later: the first install and Argo CD's own agree.
   values = [file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml")]
   wait   = true

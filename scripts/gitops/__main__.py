@@ -12,9 +12,10 @@ from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
 from .outdir import OutdirError, check_outdir, write_whole
+from .paths import ENVIRONMENTS, REPO
 from .promote import PromotionError, promote, release, rollback
 from .render import RenderError, render_environment
-from .repo import RepoError, load_manifests
+from .repo import RepoError, load_manifests, load_yaml
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
 ERRORS = (
@@ -30,8 +31,8 @@ ERRORS = (
 )
 
 
-class RollbackDiffError(RuntimeError):
-    """The revert is committed; only showing its diff failed."""
+class CommittedDiffError(RuntimeError):
+    """The promotion or revert is committed; only showing its diff failed."""
 
 
 def _progress(message: str) -> None:
@@ -93,9 +94,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_promote(args: argparse.Namespace) -> int:
-    commit = promote(args.app, args.source, args.target)
-    print(f"promote: committed {commit[:12]}; roll back with: scripts/rollback {args.app} {args.target}")
+    commit = promote(args.what, args.source, args.target)
+    print(f"promote: committed {commit[:12]}; roll back with: scripts/rollback {args.what} {args.target}\n")
+    failed = f"committed {commit[:12]}, but its rendered diff failed"
+    changed = _show_diff(commit, args.target, failed, "promote")
+    print(f"\nNext: push this commit; {_next_sync(args.target, changed)}.")
     return 0
+
+
+def _show_diff(commit: str, env: str, failed: str, command: str) -> list[str]:
+    """Print the rendered diff of a promotion or rollback commit in its environment; returns
+    the Applications it changes."""
+    try:
+        text, changed = diff_refs(f"{commit}~1", commit, env, progress=_progress)
+    except ERRORS as error:
+        raise CommittedDiffError(
+            f"{failed}: {error}. The commit is made: do not run {command} again; push it, and see "
+            f"the diff with: scripts/diff {commit[:12]}~1 {commit[:12]} {env}"
+        ) from None
+    print(text, end="")
+    return changed
+
+
+def _next_sync(env: str, changed: list[str]) -> str:
+    """What syncs the change, by the environment's sync policy (env.yaml)."""
+    settings = load_yaml(REPO / ENVIRONMENTS / env / "env.yaml", REPO).get("environment", {})
+    if settings.get("syncPolicy") == "automated":
+        return f"{env} syncs it by itself"
+    return f"sync {', '.join(changed) or 'nothing (no Application changes)'} from the Argo CD UI or CLI"
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -110,23 +136,16 @@ def cmd_images(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    reverted, commit = rollback(args.app, args.env)
+    reverted, commit = rollback(args.what, args.env)
     print(f"rollback: reverted {reverted[:12]} with {commit[:12]}\n", flush=True)
-    try:
-        text, _ = diff_refs(f"{commit}~1", commit, args.env, progress=_progress)
-    except ERRORS as error:
-        raise RollbackDiffError(
-            f"committed {commit[:12]} (reverts {reverted[:12]}), but its rendered diff failed: {error}. "
-            f"The rollback is done: do not run rollback again (it would revert the promotion before); "
-            f"push the commit, and see the diff with: scripts/diff {commit[:12]}~1 {commit[:12]} {args.env}"
-        ) from None
-    print(text, end="")
-    auto = (
-        "hml syncs it by itself"
-        if args.env == "hml"
-        else f"sync {args.app}-{args.env} from the Argo CD UI or CLI"
+    changed = _show_diff(
+        commit,
+        args.env,
+        f"committed {commit[:12]} (reverts {reverted[:12]}), but its rendered diff failed; "
+        "the rollback is done (another would revert the promotion before)",
+        "rollback",
     )
-    print(f"\nNext: push this commit; {auto}.")
+    print(f"\nNext: push this commit; {_next_sync(args.env, changed)}.")
     return 0
 
 
@@ -170,8 +189,10 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("head")
     diff.add_argument("env", nargs="?", help="one environment (default: all)")
     diff.set_defaults(run=cmd_diff)
-    prom = commands.add_parser("promote", help="commit APP's image of one environment into another")
-    prom.add_argument("app")
+    prom = commands.add_parser(
+        "promote", help="commit what one environment runs (app image, add-on version, charts) into another"
+    )
+    prom.add_argument("what", metavar="APP|ADDON|charts")
     prom.add_argument("--from", dest="source", required=True)
     prom.add_argument("--to", dest="target", required=True)
     prom.set_defaults(run=cmd_promote)
@@ -184,8 +205,8 @@ def parser() -> argparse.ArgumentParser:
     imgs = commands.add_parser("images", help="the build matrix of ENV's images, as JSON")
     imgs.add_argument("env")
     imgs.set_defaults(run=cmd_images)
-    back = commands.add_parser("rollback", help="git revert the last promotion of APP in ENV")
-    back.add_argument("app")
+    back = commands.add_parser("rollback", help="git revert the live promotion of APP|ADDON|charts in ENV")
+    back.add_argument("what", metavar="APP|ADDON|charts")
     back.add_argument("env")
     back.set_defaults(run=cmd_rollback)
     state = commands.add_parser(
@@ -201,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.run.__name__.removeprefix("cmd_").replace("_", "-")
     try:
         return args.run(args)
-    except (*ERRORS, RollbackDiffError) as error:
+    except (*ERRORS, CommittedDiffError) as error:
         message = " ".join(str(error).split())  # one line, whatever the message held
         print(f"{command}: error: {message}", file=sys.stderr)
         return 1

@@ -138,6 +138,23 @@ def generate(generator: dict, context: Context) -> list[dict]:
     raise ExpansionError(f"generator {kinds} is not supported here")
 
 
+def list_elements(appset: dict) -> list[dict]:
+    """The elements of the one list generator an ApplicationSet holds, at any depth of matrices."""
+    found = []
+
+    def walk(generator: dict) -> None:
+        if "list" in generator:
+            found.append(generator["list"].get("elements", []))
+        for child in (generator.get("matrix") or {}).get("generators", []):
+            walk(child)
+
+    for generator in appset["spec"]["generators"]:
+        walk(generator)
+    if len(found) != 1:
+        raise ExpansionError(f"ApplicationSet {appset['metadata']['name']}: expected one list generator")
+    return found[0]
+
+
 # Templates -------------------------------------------------------------------------------
 
 

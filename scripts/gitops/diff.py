@@ -5,8 +5,8 @@ in a stable order (kind, namespace, name), whatever order helm wrote them in, an
 the fields the Application's ignoreDifferences lists (ignore.py).
 
 An environment whose inputs are the same tree at both refs (the ApplicationSets and cluster
-secrets, the charts, its own folder) renders the same at both: it is not rendered (a
-promotion to prod leaves hml unrendered).
+secrets, its own folder, the charts at the commit it pins) renders the same at both: it is not
+rendered (a promotion to prod leaves hml unrendered; a chart change leaves prod unrendered).
 """
 
 import difflib
@@ -19,10 +19,11 @@ import yaml
 from .ignore import masked
 from .paths import ENVIRONMENTS, REPO
 from .render import render_environment
-from .repo import DUMPER, RepoError, checkout, environments, load_manifests, resolve
+from .repo import DUMPER, RepoError, checkout, environments, load_manifests, pinned_revision, resolve
 
-# What an environment's render reads from the repository, besides its own folder.
-SHARED_INPUTS = ("argocd", "charts")
+# What an environment's render reads from the repository at the ref rendered, besides charts/
+# (read at the commit the environment pins, if it pins one).
+SHARED_INPUTS = ("argocd",)
 
 
 def _tree(ref: str, path: str, repo: Path) -> str | None:
@@ -33,12 +34,22 @@ def _tree(ref: str, path: str, repo: Path) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def same_inputs(base: str, head: str, env: str, repo: Path = REPO) -> bool:
-    """Whether everything the render of `env` reads is the same tree at both refs."""
-    return all(
-        _tree(base, path, repo) == _tree(head, path, repo) is not None
-        for path in (*SHARED_INPUTS, f"{ENVIRONMENTS}/{env}")
+def _inputs(ref: str, env: str, repo: Path) -> tuple[str | None, ...]:
+    """The trees the render of `env` at `ref` reads: the ApplicationSets, its own folder, and
+    charts/ at the commit its env.yaml pins (at `ref` when it follows the branch)."""
+    with checkout(ref, repo, paths=(f"{ENVIRONMENTS}/{env}/env.yaml",)) as files:
+        pinned = pinned_revision(env, files)
+    return (
+        *(_tree(ref, path, repo) for path in (*SHARED_INPUTS, f"{ENVIRONMENTS}/{env}")),
+        _tree(pinned or ref, "charts", repo),
     )
+
+
+def same_inputs(base: str, head: str, env: str, repo: Path = REPO) -> bool:
+    """Whether everything the render of `env` reads is the same tree at both refs (a chart
+    change leaves an environment that pins its charts unrendered)."""
+    before, after = _inputs(base, env, repo), _inputs(head, env, repo)
+    return before == after and None not in before
 
 
 def _canonical(manifests: str, ignore_differences: list[dict]) -> str:
@@ -72,8 +83,8 @@ def comparable_files(root: Path) -> dict[str, str]:
     return {name: comparable(files, name) for name in files}
 
 
-def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, int]:
-    """Markdown: one section per Application that changed. Returns (text, changed count)."""
+def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, list[str]]:
+    """Markdown: one section per Application that changed. Returns (text, their names)."""
     for ref in (base, head):
         resolve(ref)  # a ref that is not one is refused before anything runs
     known = {}
@@ -85,7 +96,7 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
         if only not in envs:
             raise RepoError(f"unknown environment {only!r}; known: {', '.join(envs)}")
         envs = [only]
-    sections, changed = [], 0
+    sections, changed = [], []
     with tempfile.TemporaryDirectory() as scratch:
         for env in envs:
             if env in known[base] and env in known[head] and same_inputs(base, head, env):
@@ -111,7 +122,7 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                         tofile=f"{head}/{name}" if name in new else "/dev/null",
                     )
                 if lines:
-                    changed += 1
+                    changed.append(app)
                     status = (
                         "added"
                         if not any(n.startswith(f"{app}/") for n in old)
@@ -120,5 +131,5 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                     sections.append(f"### {app} ({env}, {status})\n\n```diff\n{''.join(lines)}```\n")
     header = f"## Rendered manifests: {base} → {head}\n\n"
     if not sections:
-        return header + f"No Application changes in {', '.join(envs)}.\n", 0
-    return header + f"{changed} Application(s) changed.\n\n" + "\n".join(sections), changed
+        return header + f"No Application changes in {', '.join(envs)}.\n", []
+    return header + f"{len(changed)} Application(s) changed.\n\n" + "\n".join(sections), changed

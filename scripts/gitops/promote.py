@@ -1,26 +1,31 @@
 """Promotion and rollback by git commits.
 
-A promotion is one commit that changes one line: the image reference (`tag:` or `digest:`
-in the `image:` block) of one app in one environment's values file. The reference is read
-through YAML and checked against the OCI grammar; the written file is parsed again and
-must differ from before in that value only; if anything fails, the file is restored, so a
-failed promote leaves the working tree exactly as it was. The commit message carries
-trailers (Promoted-App, Promoted-From, Promoted-To).
+A promotion is one commit that changes one value in one environment's files, to what the
+source environment runs:
+- an app's image reference (`tag:` or `digest:` in the `image:` block of
+  environments/<env>/apps/<app>.yaml);
+- `charts`: the commit whose charts/ the environment renders (`chartsRevision` in
+  environments/<env>/env.yaml; a source that follows the branch gives the commit checked out);
+- an add-on's chart version (`addonVersions.<addon>` in environments/<env>/env.yaml).
+The value is read through YAML and checked against its grammar; the written file is parsed
+again and must differ from before in that value only; if anything fails, the file is restored,
+so a failed promote leaves the working tree exactly as it was. The commit message carries
+trailers (Promoted-App, Promoted-Charts or Promoted-Addon; Promoted-From, Promoted-To).
 
-A rollback reverts the promotion that is live: the newest promotion of the app into the
-environment whose image reference is the one the environment's file holds now. So a
-rolled-back promotion is not reverted again, and one re-applied (a revert of its revert)
-is live again.
+A rollback reverts the promotion that is live: the newest promotion of the same thing into the
+environment whose value is the one the environment's file holds now. So a rolled-back
+promotion is not reverted again, and one re-applied (a revert of its revert) is live again.
 """
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .paths import ENVIRONMENTS, REPO
-from .repo import RepoError, check_app, check_environment, git, load_yaml, resolve
+from .repo import COMMIT_ID, RepoError, apps, check_app, check_environment, git, load_yaml, resolve
 
 # OCI distribution spec: a tag is [A-Za-z0-9_][A-Za-z0-9._-]{0,127}; digests we accept
 # are the registered algorithms with their exact lengths.
@@ -69,16 +74,6 @@ def image_of(data, where: str) -> ImageRef:
     return ImageRef(key, value)
 
 
-def image_at(commit: str, path: Path, repo: Path) -> ImageRef | None:
-    """The image reference of `path` at a commit; None where it is missing or unreadable."""
-    relative = path.relative_to(repo).as_posix()
-    text = git("show", f"{commit}:{relative}", cwd=repo, check=False)
-    try:
-        return image_of(yaml.safe_load(text), f"{relative}@{commit[:12]}")
-    except (yaml.YAMLError, PromotionError):
-        return None
-
-
 def require_clean(repo: Path) -> None:
     if git("status", "--porcelain", "--untracked-files=no", cwd=repo).strip():
         raise PromotionError("the working tree has uncommitted changes; commit or stash them first")
@@ -111,65 +106,249 @@ def _replace_reference(text: str, new: ImageRef, where: str) -> str:
     return "".join(lines)
 
 
-def promote(app: str, source: str, target: str, repo: Path = REPO) -> str:
-    """Commit the source environment's image reference of `app` into the target; returns the commit."""
+# Helm chart versions are SemVer 2 (helm.sh/helm/v3/pkg/chart Metadata.Validate).
+CHART_VERSION = re.compile(
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+)
+CHARTS = "charts"
+
+
+class Pin:
+    """One value a promotion moves, in one environment's file: subclasses say which."""
+
+    trailer: str  # the commit trailer naming what was promoted, as `Name: value`
+
+    def __init__(self, what: str, env: str, path: Path, repo: Path):
+        self.what, self.env, self.path, self.repo = what, env, path, repo
+        self.where = path.relative_to(repo).as_posix()
+
+    def value(self, data):
+        """The value `data` (the parsed file) holds, checked against its grammar."""
+        raise NotImplementedError
+
+    def with_value(self, data, new):
+        """`data` as it must parse once `new` is written."""
+        raise NotImplementedError
+
+    def replaced(self, text: str, new) -> str:
+        """The file's text with the value's line replaced."""
+        raise NotImplementedError
+
+    def promoted_by(self, trailers: set[str]) -> bool:
+        return self.trailer in trailers
+
+    def trailer_line(self, new) -> str:
+        return self.trailer
+
+    def value_at(self, commit: str):
+        """The value at a commit; None where the file is missing or unreadable there."""
+        text = git("show", f"{commit}:{self.where}", cwd=self.repo, check=False)
+        try:
+            return self.value(yaml.safe_load(text))
+        except (yaml.YAMLError, PromotionError, AttributeError, TypeError):
+            return None
+
+    def current(self):
+        return self.value(load_yaml(self.path, self.repo))
+
+    def describe(self, value) -> str:
+        return str(value)
+
+
+class ImagePin(Pin):
+    def __init__(self, app: str, env: str, repo: Path):
+        super().__init__(app, env, values_path(app, env, repo), repo)
+        self.trailer = f"Promoted-App: {app}"
+
+    def value(self, data):
+        return image_of(data, self.where)
+
+    def with_value(self, data, new):
+        image = {k: v for k, v in data["image"].items() if k not in ("tag", "digest")}
+        return {**data, "image": {**image, new.key: new.value}}
+
+    def replaced(self, text, new):
+        return _replace_reference(text, new, self.where)
+
+
+def _environment(data, where: str) -> dict:
+    settings = data.get("environment") if isinstance(data, dict) else None
+    if not isinstance(settings, dict):
+        raise PromotionError(f"{where}: no `environment:` block")
+    return settings
+
+
+def _replace_line(text: str, line: re.Pattern, replacement: str, where: str, block: str | None = None) -> str:
+    """`text` with its one line matching `line` replaced; with `block`, only lines of the
+    `  block:` mapping count (its entries are indented four spaces)."""
+    lines = text.splitlines(keepends=True)
+    candidates = range(len(lines))
+    if block is not None:
+        header = re.compile(rf"  {block}:\s*(#.*)?")
+        starts = [i for i, current in enumerate(lines) if header.fullmatch(current.rstrip("\n"))]
+        if len(starts) != 1:
+            raise PromotionError(f"{where}: expected one `{block}:` block")
+        end = starts[0] + 1
+        while end < len(lines) and (lines[end].startswith("    ") or lines[end].strip().startswith("#")):
+            end += 1
+        candidates = range(starts[0] + 1, end)
+    found = [i for i in candidates if line.fullmatch(lines[i].rstrip("\n"))]
+    if len(found) != 1:
+        raise PromotionError(f"{where}: expected one line holding the value, found {len(found)}")
+    ending = "\n" if lines[found[0]].endswith("\n") else ""
+    lines[found[0]] = replacement + ending
+    return "".join(lines)
+
+
+class ChartsPin(Pin):
+    """environment.chartsRevision: "" (follows the branch) or a full commit id."""
+
+    def __init__(self, env: str, repo: Path):
+        check_environment(env, repo)
+        super().__init__(CHARTS, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
+        self.trailer = "Promoted-Charts:"
+
+    def promoted_by(self, trailers):
+        return any(line.startswith(self.trailer) for line in trailers)
+
+    def trailer_line(self, new):
+        return f"{self.trailer} {new}"
+
+    def value(self, data):
+        revision = _environment(data, self.where).get("chartsRevision")
+        if not isinstance(revision, str) or not (revision == "" or COMMIT_ID.fullmatch(revision)):
+            raise PromotionError(
+                f'{self.where}: chartsRevision {str(revision)[:60]!r} is neither "" (follow the branch) '
+                "nor a full commit id (40 hex digits)"
+            )
+        return revision
+
+    def with_value(self, data, new):
+        return {**data, "environment": {**data["environment"], "chartsRevision": new}}
+
+    def replaced(self, text, new):
+        line = re.compile(r"  chartsRevision:.*")
+        return _replace_line(text, line, f'  chartsRevision: "{new}"', self.where)
+
+    def describe(self, value):
+        return value[:12] if value else "the branch"
+
+
+class AddonPin(Pin):
+    """environment.addonVersions.<addon>: the add-on chart's version."""
+
+    def __init__(self, addon: str, env: str, repo: Path):
+        check_environment(env, repo)
+        super().__init__(addon, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
+        self.trailer = f"Promoted-Addon: {addon}"
+
+    def value(self, data):
+        versions = _environment(data, self.where).get("addonVersions")
+        version = versions.get(self.what) if isinstance(versions, dict) else None
+        if not isinstance(version, str) or not CHART_VERSION.fullmatch(version):
+            raise PromotionError(
+                f"{self.where}: addonVersions.{self.what} {str(version)[:60]!r} is not a chart version "
+                "(SemVer, quoted: YAML reads 1.10 as a number)"
+            )
+        return version
+
+    def with_value(self, data, new):
+        versions = {**data["environment"]["addonVersions"], self.what: new}
+        return {**data, "environment": {**data["environment"], "addonVersions": versions}}
+
+    def replaced(self, text, new):
+        line = re.compile(rf"    {re.escape(self.what)}:.*")
+        return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="addonVersions")
+
+
+def addons(env: str, repo: Path) -> list[str]:
+    """The add-ons whose chart version `env` pins."""
+    path = repo / ENVIRONMENTS / env / "env.yaml"
+    versions = _environment(load_yaml(path, repo), path.relative_to(repo).as_posix()).get("addonVersions")
+    return sorted(versions) if isinstance(versions, dict) else []
+
+
+def pin_for(what: str, env: str, repo: Path) -> Pin:
+    """What `what` names in `env`: an app's image, an add-on's version, or the charts' revision."""
+    check_environment(env, repo)
+    if what == CHARTS:
+        return ChartsPin(env, repo)
+    if what in apps(env, repo):
+        return ImagePin(what, env, repo)
+    if what in addons(env, repo):
+        return AddonPin(what, env, repo)
+    raise RepoError(
+        f"unknown {what[:60]!r} in {env}: neither an app ({', '.join(apps(env, repo))}), "
+        f"an add-on ({', '.join(addons(env, repo))}) nor {CHARTS}"
+    )
+
+
+def _source_value(pin: Pin, repo: Path):
+    """What the source environment runs, as the target will pin it: for charts that follow the
+    branch, the commit checked out (which must be on the branch's history, HEAD)."""
+    value = pin.current()
+    if isinstance(pin, ChartsPin) and value == "":
+        value = resolve("HEAD", repo)
+    return value
+
+
+def promote(what: str, source: str, target: str, repo: Path = REPO) -> str:
+    """Commit what the source environment runs of `what` into the target; returns the commit."""
     if source == target:
         raise PromotionError("--from and --to name the same environment")
-    src, dst = values_path(app, source, repo), values_path(app, target, repo)
+    src, dst = pin_for(what, source, repo), pin_for(what, target, repo)
     require_clean(repo)
-    new = image_of(load_yaml(src, repo), src.relative_to(repo).as_posix())
-    return _commit_reference(app, target, dst, new, source, f"from {source}", repo)
+    new = _source_value(src, repo)
+    if isinstance(dst, ChartsPin):
+        ancestor = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", new, "HEAD"], cwd=repo, capture_output=True
+        )
+        if ancestor.returncode != 0:
+            raise PromotionError(f"{src.where} pins {new[:12]}, which is not in HEAD's history")
+    return _commit_value(dst, new, source, f"from {source}", repo)
 
 
 def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO) -> str:
     """Commit a newly built image (its digest, in the repository the environment's file names)
     into `env`: a promotion whose source is the build of commit `built_from`, so
     scripts/rollback reverts it like any other. Returns the commit."""
-    if not re.fullmatch(r"[0-9a-f]{40}", built_from):
+    if not COMMIT_ID.fullmatch(built_from):
         raise PromotionError(f"--built-from {built_from[:60]!r} is not a full commit id (40 hex digits)")
-    dst = values_path(app, env, repo)
+    dst = ImagePin(app, env, repo)
     new = ImageRef("digest", digest)
     if not GRAMMAR["digest"].fullmatch(digest):
         raise PromotionError(f"{digest[:80]!r} is not an image digest (sha256:<64 hex> or sha512:<128 hex>)")
     require_clean(repo)
-    return _commit_reference(app, env, dst, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
+    return _commit_value(dst, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
 
 
-def _commit_reference(
-    app: str, target: str, dst: Path, new: ImageRef, source: str, origin: str, repo: Path
-) -> str:
-    """One commit that sets `app`'s image reference in `dst` (target's values file, checked, in a
-    clean tree) to `new`, and nothing else."""
-    where = dst.relative_to(repo).as_posix()
-    before_text = dst.read_text()
-    before = load_yaml(dst, repo)
-    old = image_of(before, where)
+def _commit_value(pin: Pin, new, source: str, origin: str, repo: Path) -> str:
+    """One commit that sets the pin's value (in a clean tree) to `new`, and nothing else."""
+    before_text = pin.path.read_text()
+    before = load_yaml(pin.path, repo)
+    old = pin.value(before)
     if new == old:
-        raise PromotionError(f"{app} in {target} already runs {old}: nothing to promote")
+        raise PromotionError(f"{pin.what} in {pin.env} already runs {pin.describe(old)}: nothing to promote")
     head = resolve("HEAD", repo)
 
     def restore() -> None:
         """The file and the index as before, unless the commit was made."""
         if resolve("HEAD", repo) == head:
-            dst.write_text(before_text)
-            git("reset", "--quiet", "--", where, cwd=repo, check=False)
+            pin.path.write_text(before_text)
+            git("reset", "--quiet", "--", pin.where, cwd=repo, check=False)
 
     try:
-        dst.write_text(_replace_reference(before_text, new, where))
-        after = load_yaml(dst, repo)
-        expected = {
-            **before,
-            "image": {k: v for k, v in before["image"].items() if k not in ("tag", "digest")},
-        }
-        expected["image"][new.key] = new.value
-        if after != expected or image_of(after, where) != new:
-            raise PromotionError(f"{where}: the written file does not hold exactly the new image {new}")
+        pin.path.write_text(pin.replaced(before_text, new))
+        after = load_yaml(pin.path, repo)
+        if after != pin.with_value(before, new) or pin.value(after) != new:
+            raise PromotionError(f"{pin.where}: the written file does not hold exactly the new value {new}")
         message = (
-            f"promote {app} to {target}: {old} -> {new} ({origin})\n\n"
-            f"Promoted-App: {app}\nPromoted-From: {source}\nPromoted-To: {target}\n"
+            f"promote {pin.what} to {pin.env}: {pin.describe(old)} -> {pin.describe(new)} ({origin})\n\n"
+            f"{pin.trailer_line(new)}\nPromoted-From: {source}\nPromoted-To: {pin.env}\n"
         )
-        git("add", "--", where, cwd=repo)
-        git("commit", "--quiet", "-m", message, "--", where, cwd=repo)
+        git("add", "--", pin.where, cwd=repo)
+        git("commit", "--quiet", "-m", message, "--", pin.where, cwd=repo)
     except (PromotionError, RepoError, OSError) as error:
         restore()
         raise PromotionError(f"{error}; nothing was changed") from None
@@ -179,36 +358,36 @@ def _commit_reference(
     return resolve("HEAD", repo)
 
 
-def promotions(app: str, env: str, path: Path, repo: Path) -> list[str]:
-    """Commits that promoted `app` into `env`, newest first (by their trailers)."""
-    relative = path.relative_to(repo).as_posix()
-    log = git("log", "--format=%H%x00%B%x1e", "--end-of-options", "HEAD", "--", relative, cwd=repo)
+def promotions(pin: Pin) -> list[str]:
+    """Commits that promoted the pin's value into its environment, newest first (by their trailers)."""
+    log = git("log", "--format=%H%x00%B%x1e", "--end-of-options", "HEAD", "--", pin.where, cwd=pin.repo)
     found = []
     for entry in log.split("\x1e"):
         sha, _, body = entry.strip().partition("\x00")
         trailers = set(body.splitlines())
-        if sha and f"Promoted-App: {app}" in trailers and f"Promoted-To: {env}" in trailers:
+        if sha and pin.promoted_by(trailers) and f"Promoted-To: {pin.env}" in trailers:
             found.append(sha)
     return found
 
 
-def live_promotion(app: str, env: str, repo: Path = REPO) -> str:
-    """The newest promotion of `app` into `env` whose image is the one `env` runs now."""
-    path = values_path(app, env, repo)
-    now = image_of(load_yaml(path, repo), path.relative_to(repo).as_posix())
-    for sha in promotions(app, env, path, repo):
-        if image_at(sha, path, repo) == now:
+def live_promotion(what: str, env: str, repo: Path = REPO) -> str:
+    """The newest promotion of `what` into `env` whose value is the one `env` runs now."""
+    pin = pin_for(what, env, repo)
+    now = pin.current()
+    for sha in promotions(pin):
+        if pin.value_at(sha) == now:
             return sha
     raise PromotionError(
-        f"no promotion of {app} to {env} left to roll back: {env} runs {now}, which no promotion set"
+        f"no promotion of {what} to {env} left to roll back: {env} runs {pin.describe(now)}, "
+        "which no promotion set"
     )
 
 
-def rollback(app: str, env: str, repo: Path = REPO) -> tuple[str, str]:
+def rollback(what: str, env: str, repo: Path = REPO) -> tuple[str, str]:
     """`git revert` of the live promotion; returns (reverted commit, revert commit)."""
-    values_path(app, env, repo)
+    pin_for(what, env, repo)
     require_clean(repo)
-    target = live_promotion(app, env, repo)
+    target = live_promotion(what, env, repo)
     head = resolve("HEAD", repo)
 
     def undo() -> None:

@@ -1,21 +1,30 @@
-"""The upstream charts the addons ApplicationSet pins, pulled with helm into a folder laid out
-as HELM_CHARTS_DIR expects ({chart}-{version}.tgz): for a machine that reaches the charts'
-registries (CI on GitHub) and has no ../shared/helm-charts beside the repository."""
+"""The upstream charts the environments pin (the addons ApplicationSet names each), pulled with
+helm into a folder laid out as HELM_CHARTS_DIR expects ({chart}-{version}.tgz): for a machine
+that reaches the charts' registries (CI on GitHub) and has no ../shared/helm-charts beside it."""
 
 import subprocess
 from pathlib import Path
 
+from .appset import list_elements
 from .outdir import write_whole
 from .paths import REPO
 from .render import RenderError, helm_binary
-from .repo import applicationsets, one_line
+from .repo import addon_versions, applicationsets, environments, one_line
 
 
 def pinned_charts(repo: Path = REPO) -> list[tuple[str, str, str]]:
-    """(repoURL, chart, version) of every upstream add-on (not charts of this repository)."""
+    """(repoURL, chart, version) of every upstream add-on (not charts of this repository) at the
+    version each environment pins (environments/<env>/env.yaml, addonVersions)."""
     addons = next(a for a in applicationsets(repo) if a["metadata"]["name"] == "addons")
-    elements = addons["spec"]["generators"][0]["matrix"]["generators"][0]["list"]["elements"]
-    return [(e["repoURL"], e["chart"], str(e["version"])) for e in elements if e["repoURL"]]
+    pinned = set()
+    for env in environments(repo):
+        versions = addon_versions(env, repo)
+        for element in list_elements(addons):
+            if element["repoURL"]:
+                if element["addon"] not in versions:
+                    raise RenderError(f"environments/{env}/env.yaml pins no version of {element['addon']}")
+                pinned.add((element["repoURL"], element["chart"], versions[element["addon"]]))
+    return sorted(pinned)
 
 
 def pull_command(repo_url: str, chart: str, version: str, out: Path) -> list[str]:

@@ -10,6 +10,7 @@ The output folder is written whole or not at all, and only where render owns it 
 """
 
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import yaml
 from .appset import Context, expand
 from .outdir import check_outdir, write_whole
 from .paths import ENVIRONMENTS, HELM, REPO
-from .repo import applicationsets, checkout, context_for, load_yaml, one_line
+from .repo import COMMIT_ID, RepoError, applicationsets, checkout, context_for, load_yaml, one_line
 
 
 class RenderError(ValueError):
@@ -140,14 +141,49 @@ def _build_dependencies(name: str, chart: Path, path: str) -> None:
         raise RenderError(f"{name}: helm dependency build {path}: {one_line(built.stderr)}")
 
 
-def render_application(app: dict, context: Context, out: Path, scratch: Path, cluster: Cluster) -> None:
+class Revisions:
+    """This repository's files at the revision a source names: the checkout being rendered for
+    the branch the cluster follows, else the commit an environment pins (its chartsRevision),
+    read from the git repository `git_repo`, each once per render."""
+
+    def __init__(self, context: Context, git_repo: Path, scratch: Path):
+        self.context, self.git_repo, self.scratch = context, git_repo, scratch
+        self.branch = context.clusters[0]["metadata"]["annotations"]["platform_repo_revision"]
+        self.trees: dict[str, Path] = {}
+
+    def tree(self, app: str, revision: str) -> Path:
+        if revision == self.branch:
+            return self.context.repo
+        if not COMMIT_ID.fullmatch(revision):
+            raise RenderError(
+                f"{app}: targetRevision {revision[:60]!r} is neither the branch the cluster follows "
+                f"({self.branch}) nor a full commit id"
+            )
+        if revision not in self.trees:
+            try:
+                with checkout(revision, self.git_repo) as files:
+                    shutil.copytree(files, self.scratch / revision)
+            except RepoError as error:
+                raise RenderError(
+                    f"{app}: its charts are pinned to commit {revision[:12]}, which this clone cannot read "
+                    f"({error}); fetch the whole history (git fetch --unshallow)"
+                ) from None
+            self.trees[revision] = self.scratch / revision
+        return self.trees[revision]
+
+
+def render_application(
+    app: dict, context: Context, out: Path, scratch: Path, cluster: Cluster, revisions: Revisions
+) -> None:
     name = app["metadata"]["name"]
     folder = out / name
     folder.mkdir(parents=True)
     (folder / "application.yaml").write_text(dump(app))
     sources = app["spec"].get("sources") or [app["spec"]["source"]]
     ours = lambda s: s["repoURL"] in context.repo_urls  # noqa: E731
-    refs = {s["ref"]: context.repo for s in sources if s.get("ref") and ours(s)}
+    refs = {
+        s["ref"]: revisions.tree(name, str(s["targetRevision"])) for s in sources if s.get("ref") and ours(s)
+    }
     manifests = []
     for source in sources:
         if "ref" in source and "path" not in source and "chart" not in source:
@@ -155,7 +191,7 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path, cl
         if ours(source):
             if "path" not in source:
                 raise RenderError(f"{name}: a source of this repository needs a path")
-            chart = context.repo / source["path"]
+            chart = revisions.tree(name, str(source["targetRevision"])) / source["path"]
             if not (chart / "Chart.yaml").is_file():
                 raise RenderError(f"{name}: {source['path']} is not a chart")
             _build_dependencies(name, chart, source["path"])
@@ -165,18 +201,22 @@ def render_application(app: dict, context: Context, out: Path, scratch: Path, cl
     (folder / "manifests.yaml").write_text("".join(manifests))
 
 
-def render_environment(environment: str, out: Path, ref: str | None = None, progress=print) -> list[str]:
-    """Render into `out`, replacing it only when complete; returns the Application names."""
+def render_environment(
+    environment: str, out: Path, ref: str | None = None, progress=print, git_repo: Path = REPO
+) -> list[str]:
+    """Render into `out`, replacing it only when complete; returns the Application names.
+    `git_repo` is the repository `ref` and the environments' pinned commits are read from."""
     check_outdir(out)  # before any work: a folder render may not write is refused at once
-    with checkout(ref) as repo, tempfile.TemporaryDirectory() as scratch:
+    with checkout(ref, git_repo) as repo, tempfile.TemporaryDirectory() as scratch:
         context = context_for(environment, repo)
         cluster = cluster_of(environment, repo)
         applications = [a for appset in applicationsets(repo) for a in expand(appset, context)]
+        revisions = Revisions(context, git_repo, Path(scratch, "revisions"))
 
         def fill(staging: Path) -> None:
             for number, app in enumerate(applications, 1):
                 progress(f"render: [{number}/{len(applications)}] {app['metadata']['name']}")
-                render_application(app, context, staging, Path(scratch), cluster)
+                render_application(app, context, staging, Path(scratch), cluster, revisions)
 
         write_whole(out, fill, f"render {environment}")
     return [a["metadata"]["name"] for a in applications]

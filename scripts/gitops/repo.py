@@ -101,19 +101,40 @@ def load_yaml(path: Path, repo: Path, all_documents: bool = False):
 
 
 @contextlib.contextmanager
-def checkout(ref: str | None, repo: Path = REPO) -> Iterator[Path]:
-    """The files of `ref` (what Argo CD would fetch) in a temporary folder; the working tree without a ref."""
+def checkout(ref: str | None, repo: Path = REPO, paths: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The files of `ref` (what Argo CD would fetch; only `paths` when given) in a temporary
+    folder; the working tree without a ref."""
     if ref is None:
         yield repo
         return
     commit = resolve(ref, repo)
-    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "--", *paths], cwd=repo, capture_output=True
+    )
     if archive.returncode != 0:
         raise RepoError(f"git archive {ref}: {one_line(archive.stderr.decode())}")
     with tempfile.TemporaryDirectory(prefix="chr21-render-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
         yield Path(folder)
+
+
+# A commit an environment pins (chartsRevision): its full id, nothing a branch could move.
+COMMIT_ID = re.compile(r"[0-9a-f]{40}")
+
+
+def pinned_revision(environment: str, repo: Path) -> str:
+    """The commit whose charts/ `environment` renders (env.yaml's chartsRevision), or "" when it
+    follows the branch the cluster follows."""
+    where = f"{ENVIRONMENTS}/{environment}/env.yaml"
+    settings = (load_yaml(repo / where, repo) or {}).get("environment") or {}
+    revision = settings.get("chartsRevision", "")  # absent before environments pinned charts
+    if not isinstance(revision, str) or not (revision == "" or COMMIT_ID.fullmatch(revision)):
+        raise RepoError(
+            f'{where}: environment.chartsRevision must be a full commit id (40 hex digits) or "" '
+            f"(follow the branch), not {str(revision)[:60]!r}"
+        )
+    return revision
 
 
 def environments(repo: Path) -> list[str]:
@@ -155,6 +176,16 @@ def context_for(environment: str, repo: Path) -> Context:
         ) from None
     del server
     return Context(repo=repo, repo_urls=frozenset({url}), clusters=(secret,))
+
+
+def addon_versions(environment: str, repo: Path) -> dict[str, str]:
+    """The add-on chart versions `environment` pins (env.yaml, addonVersions)."""
+    where = f"{ENVIRONMENTS}/{environment}/env.yaml"
+    settings = (load_yaml(repo / where, repo) or {}).get("environment") or {}
+    versions = settings.get("addonVersions")
+    if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
+        raise RepoError(f"{where}: environment.addonVersions must map each add-on to its version (quoted)")
+    return versions
 
 
 def applicationsets(repo: Path) -> list[dict]:

@@ -105,7 +105,7 @@ def test_a_second_rollback_reverts_the_promotion_before(repo):
         (["gene-api", "--from", "hml", "--to", "prod"], "already runs tag 0.1.0: nothing to promote"),
         (
             ["webapp", "--from", "hml", "--to", "prod"],
-            "unknown app 'webapp' in hml; known: gene-api, web, worker",
+            "unknown 'webapp' in hml: neither an app (gene-api, web, worker), an add-on (argo-cd,",
         ),
         (["gene-api", "--from", "hml", "--to", "staging"], "unknown environment 'staging'; known: hml, prod"),
         (["gene-api", "--from", "prod", "--to", "prod"], "--from and --to name the same environment"),

@@ -52,12 +52,10 @@ def test_what_prod_runs_decides_not_the_newest_promotion(repo):
 
 def test_a_failure_after_the_commit_says_what_was_committed_and_what_to_do(repo):
     promote_to_prod(repo, "0.2.0")
-    # Break what the rendered diff needs, after the promotion: the revert still applies.
-    (repo / "charts" / "gene-api" / "templates" / "broken.yaml").write_text(
-        '{{ fail "a broken template" }}\n'
-    )
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", "a broken template")
+    # Break what prod's rendered diff needs, after the promotion: the revert still applies.
+    web = repo / "environments" / "prod" / "apps" / "web.yaml"
+    web.write_text(web.read_text() + "notAValue: true\n")  # the chart's schema refuses it
+    git(repo, "commit", "--quiet", "-am", "a value web's chart refuses")
     result = run_script("rollback", "gene-api", "prod", cwd=repo)
     assert result.returncode == 1
     (line,) = [x for x in result.stderr.splitlines() if "error:" in x]

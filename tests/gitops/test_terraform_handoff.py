@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from tests.support.gitops import (
+    applications,
     cluster_secret_keys_read,
     cluster_secret_stand_in,
     environments,
-    list_elements,
 )
 from tests.support.helm import render_chart
 from tests.support.paths import REPO
@@ -24,7 +24,9 @@ from tests.support.terraform import (
     BOOTSTRAP,
     alert_receivers_secret,
     blocks,
+    evaluate,
     locals_,
+    locals_blocks,
     plain,
     resources,
     tfvars,
@@ -114,11 +116,23 @@ def test_the_database_secrets_are_where_the_charts_read_them(environment):
     assert read == made
 
 
-def test_argo_cds_first_install_is_the_chart_and_values_of_its_own_application():
+@pytest.mark.parametrize("environment", environments(REPO))
+def test_argo_cds_first_install_is_the_chart_and_values_of_its_own_application(environment):
     text = (BOOTSTRAP / "argocd.tf").read_text()
     assert 'file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml")' in text
-    assert 'if addon.addon == "argo-cd"' in text
-    assert [e["version"] for e in list_elements("addons") if e["addon"] == "argo-cd"] == ["10.1.1"]
+    first_install = evaluate(
+        "{repository = local.argo_cd.repoURL, chart = local.argo_cd.chart, version = local.argo_cd_version}",
+        environment,
+        [locals_blocks(BOOTSTRAP / "argocd.tf")[0]],
+    )
+    name = f"argo-cd-{environment}"
+    (application,) = [a for a in applications(environment) if a["metadata"]["name"] == name]
+    chart = application["spec"]["sources"][0]
+    assert first_install == {
+        "repository": chart["repoURL"],
+        "chart": chart["chart"],
+        "version": chart["targetRevision"],
+    }
 
 
 def test_the_root_application_is_the_one_in_git():

@@ -65,9 +65,9 @@ def test_environment_names_are_checked_the_same_everywhere(repo, command):
 @pytest.mark.parametrize("app", ["gene-api/", "../gene-api", "GENE-API", "gene api"])
 def test_app_names_are_checked(repo, app):
     assert_one_line_error(
-        run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo), "unknown app"
+        run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo), f"unknown {app!r} in hml"
     )
-    assert_one_line_error(run_script("rollback", app, "prod", cwd=repo), "unknown app")
+    assert_one_line_error(run_script("rollback", app, "prod", cwd=repo), f"unknown {app!r} in prod")
 
 
 def break_file(repo: Path, relative: str, text: str) -> None:

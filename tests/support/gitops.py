@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from gitops import promote as promote_module
 from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exported
+from gitops.appset import list_elements as appset_list_elements
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
 from gitops.ignore import masked
@@ -75,8 +76,11 @@ def git(repo: Path, *args: str) -> str:
 
 
 def repository_copy(destination: Path) -> Path:
-    """A new git repository holding this working tree's files (tracked and untracked, not
-    ignored) in one commit, with this checkout's tools: promotions happen there."""
+    """A clone of this repository's history with one more commit holding this working tree's
+    files (tracked and untracked, not ignored), and this checkout's tools: promotions happen
+    there, and the commits environments pin (chartsRevision) are there too."""
+    git(REPO, "clone", "--quiet", "--no-checkout", str(REPO), str(destination))
+    git(destination, "remote", "remove", "origin")
     files = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
     for name in filter(None, files):
         source, target = REPO / name, destination / name
@@ -88,7 +92,6 @@ def repository_copy(destination: Path) -> Path:
             target.chmod(source.stat().st_mode)
     for tools in (".venv", ".tools"):
         (destination / tools).symlink_to(REPO / tools)
-    git(destination, "init", "--quiet", "--initial-branch=main")
     git(destination, "config", "user.email", "ci@chr21.example.org")
     git(destination, "config", "user.name", "chr21 CI")
     git(destination, "add", "--all")
@@ -104,8 +107,7 @@ def cluster_secret_stand_in(environment: str, repo: Path = REPO) -> dict:
 def list_elements(applicationset: str, repo: Path = REPO) -> list[dict]:
     """The elements of the list generator of the apps or addons ApplicationSet."""
     appset = next(a for a in applicationsets(repo) if a["metadata"]["name"] == applicationset)
-    matrix = appset["spec"]["generators"][0]["matrix"]["generators"]
-    return next(g["list"]["elements"] for g in matrix if "list" in g)
+    return appset_list_elements(appset)
 
 
 def cluster_secret_keys_read(repo: Path = REPO) -> set[tuple[str, str]]:

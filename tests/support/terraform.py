@@ -166,7 +166,7 @@ def evaluate(
 ):
     """An expression evaluated by Terraform itself (`terraform console`, which needs neither
     `init` nor providers when the module has none) over the given blocks, with var.environment
-    and `variables` set, in a folder laid out as terraform-bootstrap beside <repo>/environments.
+    and `variables` set, in a folder laid out as terraform-bootstrap beside <repo>/environments and argocd.
     A variable's failed validation raises, with Terraform's message."""
     # Where terraform is not installed, the OpenTofu CLI scripts/bootstrap-tools builds.
     terraform = shutil.which("terraform") or shutil.which("tofu", path=str(TOOLS_BIN))
@@ -176,7 +176,8 @@ def evaluate(
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / "terraform-bootstrap"
         module.mkdir()
-        (Path(folder) / "environments").symlink_to(repo / "environments")
+        for beside in ("environments", "argocd"):  # the folders terraform-bootstrap reads
+            (Path(folder) / beside).symlink_to(repo / beside)
         declared = "\n".join(blocks)
         if 'variable "environment"' not in declared:
             declared = 'variable "environment" {\n  type = string\n}\n' + declared

@@ -1,0 +1,188 @@
+"""Everything both environments share is staged: a change to the charts (an app chart,
+charts/common, charts/platform) or an add-on's chart version reaches hml first, and prod only
+by a promotion commit (scripts/promote charts|ADDON) that scripts/rollback reverts, after
+which prod renders as before, object for object."""
+
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.gitops import applications, comparable_files, git, repository_copy, run_script
+from tests.support.paths import REPO, helm_charts_dir
+
+STAGED = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: staged-change
+data:
+  note: a chart change
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return repository_copy(tmp_path / "repo")
+
+
+def render(repo: Path, env: str, out: Path, charts: Path | None = None) -> dict[str, str]:
+    """What Argo CD compares, per rendered file of every Application of `env`."""
+    extra = {"HELM_CHARTS_DIR": str(charts)} if charts else None
+    result = run_script("render", env, str(out), cwd=repo, env=extra)
+    assert result.returncode == 0, result.stderr
+    return comparable_files(out)
+
+
+def settings(repo: Path, env: str) -> dict:
+    return yaml.safe_load((repo / "environments" / env / "env.yaml").read_text())["environment"]
+
+
+def test_hml_follows_the_branch_and_prod_pins_a_commit_of_its_history():
+    assert settings(REPO, "hml")["chartsRevision"] == ""
+    pinned = settings(REPO, "prod")["chartsRevision"]
+    assert len(pinned) == 40
+    # Argo CD fetches it from the branch: it must be on the branch's history.
+    git(REPO, "merge-base", "--is-ancestor", pinned, "HEAD")
+
+
+def test_a_chart_change_reaches_hml_and_reaches_prod_only_when_promoted(repo, tmp_path):
+    prod_before = render(repo, "prod", tmp_path / "prod-before")
+    (repo / "charts" / "web" / "templates" / "staged.yaml").write_text(STAGED)
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "a chart change")
+    before_promotion = git(repo, "rev-parse", "HEAD").strip()
+
+    hml = render(repo, "hml", tmp_path / "hml")
+    assert "name: staged-change" in hml["web-hml/manifests.yaml"]
+    assert render(repo, "prod", tmp_path / "prod-unpromoted") == prod_before
+
+    promoted = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    assert promoted.returncode == 0, promoted.stderr
+    changed = git(repo, "show", "--numstat", "--format=", "HEAD").split()
+    assert changed == ["1", "1", "environments/prod/env.yaml"]
+    assert settings(repo, "prod")["chartsRevision"] == before_promotion
+    # The promotion shows its rendered diff, and which Applications to sync by hand.
+    assert "### web-prod (prod, changed)" in promoted.stdout
+    assert "+  name: staged-change" in promoted.stdout
+    assert "web-prod" in promoted.stdout.split("Next: push this commit; sync ")[1]
+    prod = render(repo, "prod", tmp_path / "prod-promoted")
+    assert "name: staged-change" in prod["web-prod/manifests.yaml"]
+
+    rolled = run_script("rollback", "charts", "prod", cwd=repo)
+    assert rolled.returncode == 0, rolled.stderr
+    assert "-  name: staged-change" in rolled.stdout
+    assert git(repo, "diff", before_promotion, "HEAD") == ""
+    assert render(repo, "prod", tmp_path / "prod-rolled-back") == prod_before
+
+
+def chart_archives_with(tmp_path: Path, chart: str, version: str, new_version: str) -> Path:
+    """The chart archives, plus `chart` repackaged as `new_version` (an upgrade, for the test)."""
+    folder = tmp_path / "charts"
+    folder.mkdir()
+    for archive in helm_charts_dir().glob("*.tgz"):
+        (folder / archive.name).symlink_to(archive)
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(helm_charts_dir() / f"{chart}-{version}.tgz") as tar:
+        tar.extractall(unpacked, filter="data")
+    manifest = unpacked / chart / "Chart.yaml"
+    manifest.write_text(manifest.read_text().replace(f"version: {version}", f"version: {new_version}"))
+    with tarfile.open(folder / f"{chart}-{new_version}.tgz", "w:gz") as tar:
+        tar.add(unpacked / chart, arcname=chart)
+    return folder
+
+
+def set_addon_version(repo: Path, env: str, addon: str, version: str) -> None:
+    path = repo / "environments" / env / "env.yaml"
+    old = settings(repo, env)["addonVersions"][addon]
+    path.write_text(path.read_text().replace(f'    {addon}: "{old}"', f'    {addon}: "{version}"'))
+    assert settings(repo, env)["addonVersions"][addon] == version
+
+
+def test_an_addon_upgrade_reaches_hml_and_reaches_prod_only_when_promoted(repo, tmp_path):
+    charts = chart_archives_with(tmp_path, "metrics-server", "3.13.1", "3.13.2")
+    prod_before = render(repo, "prod", tmp_path / "prod-before", charts)
+    set_addon_version(repo, "hml", "metrics-server", "3.13.2")
+    git(repo, "commit", "--quiet", "-am", "hml: metrics-server 3.13.2")
+    before_promotion = git(repo, "rev-parse", "HEAD").strip()
+
+    hml = render(repo, "hml", tmp_path / "hml", charts)
+    assert "helm.sh/chart: metrics-server-3.13.2" in hml["metrics-server-hml/manifests.yaml"]
+    assert render(repo, "prod", tmp_path / "prod-unpromoted", charts) == prod_before
+
+    archives = {"HELM_CHARTS_DIR": str(charts)}
+    to_prod = ["--from", "hml", "--to", "prod"]
+    promoted = run_script("promote", "metrics-server", *to_prod, cwd=repo, env=archives)
+    assert promoted.returncode == 0, promoted.stderr
+    assert git(repo, "log", "-1", "--format=%B").splitlines()[:3] == [
+        "promote metrics-server to prod: 3.13.1 -> 3.13.2 (from hml)",
+        "",
+        "Promoted-Addon: metrics-server",
+    ]
+    assert "### metrics-server-prod (prod, changed)" in promoted.stdout
+    prod = render(repo, "prod", tmp_path / "prod-promoted", charts)
+    assert "helm.sh/chart: metrics-server-3.13.2" in prod["metrics-server-prod/manifests.yaml"]
+
+    rolled = run_script("rollback", "metrics-server", "prod", cwd=repo, env=archives)
+    assert rolled.returncode == 0, rolled.stderr
+    assert git(repo, "diff", before_promotion, "HEAD") == ""
+    assert render(repo, "prod", tmp_path / "prod-rolled-back", charts) == prod_before
+
+
+@pytest.mark.parametrize(
+    ("version", "says"),
+    [
+        ("3.13", "is not a chart version"),
+        ("latest", "is not a chart version"),
+        ('"3.13.2; rm -rf /"', "is not a chart version"),
+    ],
+)
+def test_an_addon_version_outside_semver_is_refused(repo, version, says):
+    path = repo / "environments" / "hml" / "env.yaml"
+    path.write_text(path.read_text().replace('    keda: "2.20.2"', f"    keda: {version}"))
+    git(repo, "commit", "--quiet", "-am", "hml: a keda version")
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_script("promote", "keda", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_charts_pinned_to_a_commit_off_the_branch_are_not_promoted(repo):
+    git(repo, "switch", "--quiet", "-c", "elsewhere")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", "off the branch")
+    elsewhere = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "switch", "--quiet", "main")
+    path = repo / "environments" / "hml" / "env.yaml"
+    path.write_text(path.read_text().replace('  chartsRevision: ""', f'  chartsRevision: "{elsewhere}"'))
+    git(repo, "commit", "--quiet", "-am", "hml pins a commit off the branch")
+    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert "which is not in HEAD's history" in result.stderr
+
+
+# One place states how each environment syncs (env.yaml's syncPolicy), for its apps and add-ons
+# alike: automated in hml; in prod by hand (../shared/DESIGN.md). The one exception is the root
+# Application (argocd/bootstrap/root-app.yaml), automated everywhere: it holds the gates (the
+# AppProjects' roles and sync windows, the ApplicationSets' sync policies) and runs no workload.
+SYNC = {"hml": "automated", "prod": "manual"}
+
+
+@pytest.mark.parametrize("env", sorted(SYNC))
+def test_every_application_of_an_environment_syncs_as_its_env_yaml_says(env):
+    assert settings(REPO, env)["syncPolicy"] == SYNC[env]
+    generated = applications(env)
+    assert {a["metadata"]["labels"].get("chr21.io/addon") is not None for a in generated} == {True, False}
+    automated = {a["metadata"]["name"]: "automated" in (a["spec"].get("syncPolicy") or {}) for a in generated}
+    assert set(automated.values()) == {SYNC[env] == "automated"}, automated
+    for app in generated:
+        if "automated" in app["spec"]["syncPolicy"]:
+            assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+
+
+def test_the_root_application_is_the_one_exception_and_says_why():
+    root = yaml.safe_load((REPO / "argocd" / "bootstrap" / "root-app.yaml").read_text())
+    assert root["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+    readme = " ".join((REPO / "argocd" / "README.md").read_text().split())
+    assert "the root Application is automated in every environment" in readme
