@@ -1,7 +1,8 @@
 # The apps' names in the environment's zone: an alias record for each Ingress host, pointing at
 # the ALB the load balancer controller makes for that Ingress's group. The hosts and groups are
 # read from the environment's app values (environments/<environment>/apps/*.yaml: ingress.host,
-# ingress.groupName), the files Argo CD gives the charts, so a new host is one line in git.
+# ingress.groupName) and Argo CD's (addons/argo-cd.yaml: global.domain, server.ingress), the
+# files Argo CD gives the charts, so a new host is one line in git.
 #
 # The ALB exists only after Argo CD's first sync, so the first apply finds none and makes no
 # record (the check below says so); the next apply makes them (README, Order). The controller
@@ -11,11 +12,19 @@ locals {
     for file in fileset("${path.module}/../environments/${var.environment}/apps", "*.yaml") :
     trimsuffix(file, ".yaml") => yamldecode(file("${path.module}/../environments/${var.environment}/apps/${file}"))
   }
-  # host => ingress group, for every app whose Ingress is enabled.
-  ingress_hosts = {
-    for app, settings in local.app_values : settings.ingress.host => settings.ingress.groupName
-    if try(settings.ingress.enabled, false)
-  }
+  # Argo CD's UI (environments/<environment>/addons/argo-cd.yaml): its host is global.domain.
+  argo_cd_values  = yamldecode(file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml"))
+  argo_cd_ingress = try(local.argo_cd_values.server.ingress, {})
+  # host => ingress group, for every app whose Ingress is enabled, and Argo CD's.
+  ingress_hosts = merge(
+    {
+      for app, settings in local.app_values : settings.ingress.host => settings.ingress.groupName
+      if try(settings.ingress.enabled, false)
+    },
+    try(local.argo_cd_ingress.enabled, false) ? {
+      (local.argo_cd_values.global.domain) = local.argo_cd_ingress.annotations["alb.ingress.kubernetes.io/group.name"]
+    } : {},
+  )
   ingress_groups = toset(values(local.ingress_hosts))
   hosts_outside_domain = [
     for host in keys(local.ingress_hosts) : host

@@ -1,8 +1,9 @@
 # The platform's other secrets, at the keys the charts' ExternalSecrets read (the database
 # credentials are aurora.tf's). Keys made here, once: the gene API's token signing key (the
 # frontend signs with it too), Django's secret key, Grafana's admin. The alert receivers'
-# credentials belong to other services (Slack, PagerDuty): given at apply time as
-# TF_VAR_alert_receivers, never in a tfvars file (README, Using it).
+# credentials belong to other services (Slack, PagerDuty), and Argo CD's SSO client secret to
+# the identity provider: given at apply time as TF_VAR_alert_receivers and
+# TF_VAR_argocd_sso_client_secret, never in a tfvars file (README, Using it).
 locals {
   # <app>/<name> => length of a generated key.
   generated_keys = {
@@ -21,6 +22,12 @@ locals {
 }
 
 locals {
+  # Argo CD's SSO client, at the key its oidc.config reads ($argocd-sso:clientSecret, through
+  # charts/platform's ExternalSecret argocd-sso).
+  argocd_sso_secret = { clientSecret = var.argocd_sso_client_secret }
+}
+
+locals {
   # Secrets Manager key => what it holds, as JSON (an ExternalSecret's dataFrom extract).
   json_secrets = {
     "grafana/admin" = {
@@ -28,6 +35,7 @@ locals {
       admin-password = random_password.grafana_admin.result
     }
     "alertmanager/receivers" = local.alert_receivers_secret
+    "argo-cd/sso"            = local.argocd_sso_secret
   }
 }
 

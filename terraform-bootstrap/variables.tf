@@ -259,6 +259,16 @@ variable "alert_receivers" {
   }
 }
 
+variable "argocd_sso_client_secret" {
+  description = "The client secret of Argo CD's OIDC client at the identity provider (clientID argocd-<environment>, environments/<environment>/addons/argo-cd.yaml). Secret: give it as TF_VAR_argocd_sso_client_secret at plan and apply, never in a tfvars file."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = can(regex("^[[:graph:]]{16,512}$", var.argocd_sso_client_secret))
+    error_message = "argocd_sso_client_secret must be the identity provider's client secret: 16 to 512 printable characters, no spaces."
+  }
+}
+
 variable "github_oidc_provider_exists" {
   description = "Whether the account already has GitHub's OIDC provider (token.actions.githubusercontent.com): then it is used, not created."
   type        = bool

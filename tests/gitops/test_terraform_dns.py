@@ -41,6 +41,9 @@ def fake_environment(root, apps: dict[str, dict]):
     (folder / "env.yaml").write_text(yaml.safe_dump({"environment": {"domain": "hml.chr21.example.org"}}))
     for app, values in apps.items():
         (folder / "apps" / f"{app}.yaml").write_text(yaml.safe_dump(values))
+    (folder / "addons").mkdir()
+    argo_cd = {"global": {"domain": "argocd.hml.chr21.example.org"}, "server": {"ingress": {}}}
+    (folder / "addons" / "argo-cd.yaml").write_text(yaml.safe_dump(argo_cd))
 
 
 def test_a_host_outside_the_domain_is_named(tmp_path):
