@@ -13,7 +13,7 @@ from .diff import diff_refs
 from .gotemplate import TemplateError
 from .outdir import OutdirError, check_outdir, write_whole
 from .paths import ENVIRONMENTS, REPO
-from .promote import PromotionError, promote, release, rollback
+from .promote import PromotionError, promote, release, rollback, undo_promotion
 from .render import RenderError, render_environment
 from .repo import RepoError, load_manifests, load_yaml
 
@@ -95,9 +95,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     commit = promote(args.what, args.source, args.target)
+    # A promotion the target cannot render is taken back: it would only stop the target's syncs
+    # (a chart that needs a value the target's files do not give yet, an archive missing here).
+    try:
+        text, changed = diff_refs(f"{commit}~1", commit, args.target, progress=_progress)
+    except (RenderError, ExpansionError, TemplateError) as error:
+        undo_promotion(commit)
+        raise PromotionError(
+            f"{args.target} would not render after this promotion ({error}); nothing was changed"
+        ) from None
     print(f"promote: committed {commit[:12]}; roll back with: scripts/rollback {args.what} {args.target}\n")
-    failed = f"committed {commit[:12]}, but its rendered diff failed"
-    changed = _show_diff(commit, args.target, failed, "promote")
+    print(text, end="")
     print(f"\nNext: push this commit; {_next_sync(args.target, changed)}.")
     return 0
 

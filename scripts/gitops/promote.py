@@ -358,6 +358,13 @@ def _commit_value(pin: Pin, new, source: str, origin: str, repo: Path) -> str:
     return resolve("HEAD", repo)
 
 
+def undo_promotion(commit: str, repo: Path = REPO) -> None:
+    """Take back a promotion just committed (HEAD), as if it never was: the tree was clean."""
+    if resolve("HEAD", repo) != commit:
+        raise PromotionError(f"HEAD moved past {commit[:12]}; undo it by hand (git revert {commit[:12]})")
+    git("reset", "--quiet", "--hard", f"{commit}~1", cwd=repo)
+
+
 def promotions(pin: Pin) -> list[str]:
     """Commits that promoted the pin's value into its environment, newest first (by their trailers)."""
     log = git("log", "--format=%H%x00%B%x1e", "--end-of-options", "HEAD", "--", pin.where, cwd=pin.repo)
