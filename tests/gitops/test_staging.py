@@ -186,3 +186,20 @@ def test_the_root_application_is_the_one_exception_and_says_why():
     assert root["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
     readme = " ".join((REPO / "argocd" / "README.md").read_text().split())
     assert "the root Application is automated in every environment" in readme
+
+
+def test_a_promotion_the_target_cannot_render_is_taken_back(repo):
+    # A chart change hml renders and prod cannot (as a new value prod's files do not give yet).
+    (repo / "charts" / "web" / "templates" / "needs-a-value.yaml").write_text(
+        '{{- if not (contains ".hml." .Values.ingress.host) }}{{ fail "a value prod lacks" }}{{- end }}\n'
+    )
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "a chart change prod cannot render yet")
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert "prod would not render after this promotion" in result.stderr
+    assert "a value prod lacks" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert git(repo, "status", "--porcelain") == ""
