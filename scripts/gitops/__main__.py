@@ -129,7 +129,9 @@ def _next_sync(env: str, changed: list[str]) -> str:
     settings = load_yaml(REPO / ENVIRONMENTS / env / "env.yaml", REPO).get("environment", {})
     if settings.get("syncPolicy") == "automated":
         return f"{env} syncs it by itself"
-    return f"sync {', '.join(changed) or 'nothing (no Application changes)'} from the Argo CD UI or CLI"
+    if not changed:
+        return "no Application's objects change: nothing to sync"
+    return f"sync {', '.join(changed)} from the Argo CD UI or CLI"
 
 
 def cmd_release(args: argparse.Namespace) -> int:

@@ -84,7 +84,9 @@ def comparable_files(root: Path) -> dict[str, str]:
 
 
 def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> tuple[str, list[str]]:
-    """Markdown: one section per Application that changed. Returns (text, their names)."""
+    """Markdown: one section per Application that changed. Returns (text, the Applications whose
+    objects change: the ones a sync would change; one whose spec alone changes renders the same
+    objects and stays Synced)."""
     for ref in (base, head):
         resolve(ref)  # a ref that is not one is refused before anything runs
     known = {}
@@ -122,7 +124,11 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
                         tofile=f"{head}/{name}" if name in new else "/dev/null",
                     )
                 if lines:
-                    changed.append(app)
+                    manifests = f"{app}/manifests.yaml"
+                    if manifests in new and (
+                        manifests not in old or comparable(old, manifests) != comparable(new, manifests)
+                    ):
+                        changed.append(app)
                     status = (
                         "added"
                         if not any(n.startswith(f"{app}/") for n in old)
@@ -132,4 +138,4 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
     header = f"## Rendered manifests: {base} → {head}\n\n"
     if not sections:
         return header + f"No Application changes in {', '.join(envs)}.\n", []
-    return header + f"{len(changed)} Application(s) changed.\n\n" + "\n".join(sections), changed
+    return header + f"{len(sections)} Application(s) changed.\n\n" + "\n".join(sections), changed
