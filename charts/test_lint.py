@@ -39,6 +39,7 @@ MUST_BE_GIVEN = {
         "cluster.region",
         "cluster.karpenterNodeRole",
         "cluster.databaseCidr",
+        "cluster.environment",
         "grafanaAdmin.secretsManagerKey",
         "alertmanagerReceivers.secretsManagerKey",
     },

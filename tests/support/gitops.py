@@ -95,7 +95,7 @@ def repository_copy(destination: Path) -> Path:
     git(destination, "config", "user.email", "ci@chr21.example.org")
     git(destination, "config", "user.name", "chr21 CI")
     git(destination, "add", "--all")
-    git(destination, "commit", "--quiet", "-m", "snapshot of the working tree")
+    git(destination, "commit", "--quiet", "--allow-empty", "-m", "snapshot of the working tree")
     return destination
 
 
