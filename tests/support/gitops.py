@@ -17,6 +17,7 @@ from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exp
 from gitops.appset import list_elements as appset_list_elements
 from gitops.checkov import scan as checkov_scan
 from gitops.diff import comparable_files
+from gitops.gotemplate import render_all as render_go_templates
 from gitops.ignore import masked
 from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
 from gitops.kubeconform import validate as kubeconform_validate
@@ -40,6 +41,7 @@ __all__ = [
     "pinned_charts",
     "promote_module",
     "pull_command",
+    "render_go_templates",
     "run_script",
 ]
 
