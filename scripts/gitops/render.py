@@ -161,8 +161,10 @@ class Revisions:
             )
         if revision not in self.trees:
             try:
-                with checkout(revision, self.git_repo) as files:
-                    shutil.copytree(files, self.scratch / revision)
+                # A pinned commit gives only charts/ (chartsRevision): nothing else is read there.
+                with checkout(revision, self.git_repo, paths=("charts",)) as files:
+                    (self.scratch / revision).mkdir(parents=True)
+                    shutil.move(files / "charts", self.scratch / revision / "charts")
             except RepoError as error:
                 raise RenderError(
                     f"{app}: its charts are pinned to commit {revision[:12]}, which this clone cannot read "

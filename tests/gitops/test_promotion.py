@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import assert_refused, comparable_files, git, repository_copy, run_script
+from tests.support.gitops import (
+    assert_refused,
+    comparable_files,
+    git,
+    promote_module,
+    repository_copy,
+    run_script,
+)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -59,7 +66,7 @@ def test_after_a_rollback_prod_renders_as_before_the_promotion(repo, tmp_path):
     assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
     set_tag(repo, "hml", "0.2.0")
     git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
-    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    promote_module.promote("gene-api", "hml", "prod", repo=repo)  # its own diff: tested above
     after = tmp_path / "after"
     assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
     assert tree(after) != tree(first)
@@ -73,7 +80,7 @@ def test_after_a_rollback_prod_renders_as_before_the_promotion(repo, tmp_path):
 def test_diff_shows_only_the_promoted_application(repo):
     set_tag(repo, "hml", "0.3.0")
     git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.3.0")
-    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    promote_module.promote("gene-api", "hml", "prod", repo=repo)
     diff = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
     assert diff.returncode == 0, diff.stderr
     assert "1 Application(s) changed." in diff.stdout
@@ -87,12 +94,13 @@ def test_diff_shows_only_the_promoted_application(repo):
 
 
 def test_a_second_rollback_reverts_the_promotion_before(repo):
+    # The history is what is tested here (the commands' rendered diffs are tested above).
     for tag in ("0.2.0", "0.3.0"):
         set_tag(repo, "hml", tag)
         git(repo, "commit", "--quiet", "-am", f"hml runs {tag}")
-        assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+        promote_module.promote("gene-api", "hml", "prod", repo=repo)
     for expected in ("0.2.0", "0.1.0"):
-        assert run_script("rollback", "gene-api", "prod", cwd=repo).returncode == 0
+        promote_module.rollback("gene-api", "prod", repo=repo)
         assert f'tag: "{expected}"' in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
     nothing = run_script("rollback", "gene-api", "prod", cwd=repo)
     assert nothing.returncode == 1
