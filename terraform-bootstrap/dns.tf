@@ -4,6 +4,9 @@
 # ingress.groupName) and Argo CD's (addons/argo-cd.yaml: global.domain, server.ingress), the
 # files Argo CD gives the charts, so a new host is one line in git.
 #
+# An internal ALB (prod's Argo CD UI) gets its record in the same public zone: its name resolves
+# to private addresses, reachable from inside the VPC only.
+#
 # The ALB exists only after Argo CD's first sync, so the first apply finds none and makes no
 # record (the check below says so); the next apply makes them (README, Order). The controller
 # tags its ALB with the cluster and the group; a replaced ALB is found again by the same tags.
@@ -45,7 +48,7 @@ data "aws_lbs" "ingress" {
     # would get a record in a zone that does not serve it and a certificate that does not match.
     precondition {
       condition     = length(local.hosts_outside_domain) == 0
-      error_message = "Ingress host(s) ${join(", ", local.hosts_outside_domain)} in environments/${var.environment}/apps are not one label under ${local.domain}."
+      error_message = "Ingress host(s) ${join(", ", local.hosts_outside_domain)} in environments/${var.environment}/apps or addons/argo-cd.yaml are not one label under ${local.domain}."
     }
   }
 }

@@ -95,14 +95,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     commit = promote(args.what, args.source, args.target)
-    # A promotion the target cannot render is taken back: it would only stop the target's syncs
-    # (a chart that needs a value the target's files do not give yet, an archive missing here).
+    # A promotion whose rendered diff fails is taken back (whatever failed: a chart that needs a
+    # value the target's files do not give yet, an archive missing here, an interruption): it
+    # would only stop the target's syncs, and a failed command changes nothing.
     try:
         text, changed = diff_refs(f"{commit}~1", commit, args.target, progress=_progress)
-    except (RenderError, ExpansionError, TemplateError) as error:
+    except (*ERRORS, KeyboardInterrupt) as error:
         undo_promotion(commit)
+        if isinstance(error, KeyboardInterrupt):
+            raise
         raise PromotionError(
-            f"{args.target} would not render after this promotion ({error}); nothing was changed"
+            f"{args.target}'s rendered diff of this promotion failed ({error}); "
+            "the promotion is taken back, nothing was changed"
         ) from None
     print(f"promote: committed {commit[:12]}; roll back with: scripts/rollback {args.what} {args.target}\n")
     print(text, end="")

@@ -285,12 +285,18 @@ def pin_for(what: str, env: str, repo: Path) -> Pin:
 
 
 def _source_value(pin: Pin, repo: Path):
-    """What the source environment runs, as the target will pin it: for charts that follow the
-    branch, the commit checked out (which must be on the branch's history, HEAD)."""
+    """What the source environment runs, as the target will pin it. For charts that follow the
+    branch: the newest commit of HEAD's history that changed charts/ (its charts are HEAD's), so
+    a promotion branch's own commits, which touch only environments/, are never pinned."""
     value = pin.current()
     if isinstance(pin, ChartsPin) and value == "":
-        value = resolve("HEAD", repo)
+        value = git("rev-list", "-1", "HEAD", "--", "charts", cwd=repo).strip()
     return value
+
+
+def _is_ancestor(older: str, newer: str, repo: Path) -> bool:
+    command = ["git", "merge-base", "--is-ancestor", older, newer]
+    return subprocess.run(command, cwd=repo, capture_output=True).returncode == 0
 
 
 def promote(what: str, source: str, target: str, repo: Path = REPO) -> str:
@@ -301,11 +307,18 @@ def promote(what: str, source: str, target: str, repo: Path = REPO) -> str:
     require_clean(repo)
     new = _source_value(src, repo)
     if isinstance(dst, ChartsPin):
-        ancestor = subprocess.run(
-            ["git", "merge-base", "--is-ancestor", new, "HEAD"], cwd=repo, capture_output=True
-        )
-        if ancestor.returncode != 0:
+        old = dst.current()
+        if old == "":
+            raise PromotionError(
+                f'{target} follows the branch (chartsRevision ""): a chart change reaches it when merged'
+            )
+        if not _is_ancestor(new, "HEAD", repo):
             raise PromotionError(f"{src.where} pins {new[:12]}, which is not in HEAD's history")
+        if new != old and _is_ancestor(new, old, repo):
+            raise PromotionError(
+                f"{target} runs charts newer than {source}'s ({old[:12]} after {new[:12]}): "
+                f"to go back, scripts/rollback charts {target}"
+            )
     return _commit_value(dst, new, source, f"from {source}", repo)
 
 
@@ -359,10 +372,11 @@ def _commit_value(pin: Pin, new, source: str, origin: str, repo: Path) -> str:
 
 
 def undo_promotion(commit: str, repo: Path = REPO) -> None:
-    """Take back a promotion just committed (HEAD), as if it never was: the tree was clean."""
+    """Take back a promotion just committed (HEAD), as if it never was. `--keep` restores only
+    the file it changed, and refuses if that file was edited since."""
     if resolve("HEAD", repo) != commit:
         raise PromotionError(f"HEAD moved past {commit[:12]}; undo it by hand (git revert {commit[:12]})")
-    git("reset", "--quiet", "--hard", f"{commit}~1", cwd=repo)
+    git("reset", "--quiet", "--keep", f"{commit}~1", cwd=repo)
 
 
 def promotions(pin: Pin) -> list[str]:

@@ -166,9 +166,19 @@ class Revisions:
                     (self.scratch / revision).mkdir(parents=True)
                     shutil.move(files / "charts", self.scratch / revision / "charts")
             except RepoError as error:
+                known = subprocess.run(
+                    ["git", "cat-file", "-e", f"{revision}^{{commit}}"],
+                    cwd=self.git_repo,
+                    capture_output=True,
+                )
+                advice = (
+                    "it has no charts/ folder"
+                    if known.returncode == 0
+                    else "this clone lacks it: fetch the whole history (git fetch --unshallow)"
+                )
                 raise RenderError(
-                    f"{app}: its charts are pinned to commit {revision[:12]}, which this clone cannot read "
-                    f"({error}); fetch the whole history (git fetch --unshallow)"
+                    f"{app}: its charts are pinned to commit {revision[:12]}, "
+                    f"which cannot be read ({error}); {advice}"
                 ) from None
             self.trees[revision] = self.scratch / revision
         return self.trees[revision]

@@ -19,7 +19,6 @@ BUILT_IN = {
     ("networking.k8s.io", "Ingress"),
     ("autoscaling", "HorizontalPodAutoscaler"),
     ("apiregistration.k8s.io", "APIService"),
-    ("argoproj.io", "Application"),
     ("batch", "CronJob"),
     ("external-secrets.io", "ClusterSecretStore"),
     ("external-secrets.io", "ExternalSecret"),
@@ -83,8 +82,8 @@ def test_every_kind_that_reports_a_state_has_a_health_check(rendered):
     assert ours <= rendered_kinds, "a check for a kind nothing renders"
 
 
-def condition(kind: str, status: str, message: str = "") -> dict:
-    return {"type": kind, "status": status, "message": message}
+def condition(kind: str, status: str, message: str = "", reason: str = "") -> dict:
+    return {"type": kind, "status": status, "message": message, "reason": reason}
 
 
 ALERTMANAGER = [
@@ -112,7 +111,18 @@ ALERTMANAGER = [
     (
         {
             "spec": {"replicas": 2},
-            "status": {"conditions": [condition("Available", "Degraded", "1 of 2 pods not ready")]},
+            "status": {
+                "conditions": [
+                    condition("Available", "Degraded", "1 of 2 pods not ready", "SomePodsNotReady")
+                ]
+            },
+        },
+        "Progressing",
+    ),
+    (
+        {
+            "spec": {"replicas": 2},
+            "status": {"conditions": [condition("Available", "False", "no pods ready", "NoPodReady")]},
         },
         "Degraded",
     ),

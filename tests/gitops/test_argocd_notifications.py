@@ -5,6 +5,7 @@ JSON the channel's webhook takes, and the service's `$secret-key` is a key of th
 charts/platform writes from Secrets Manager."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -17,20 +18,24 @@ SUBSCRIBED = {
     "prod": {"on-sync-failed", "on-health-degraded", "on-out-of-sync-an-hour"},
 }
 
+# Shaped as ours are: multi-source, so Argo CD reports `revisions` (one per source), no `revision`.
+REVISIONS = ["e9733df4fe61a73ebc9fcb1718b3163b48028586", "2fdd0f8d2df8f2589d5cc3ea37679cc3d8d3c3c3"]
 SAMPLE_APPLICATION = {
     "metadata": {"name": "gene-api-prod", "namespace": "argocd"},
-    "spec": {"project": "platform-apps"},
+    "spec": {"project": "platform-apps", "sources": [{}, {}]},
     "status": {
-        "sync": {"status": "OutOfSync", "revision": "e9733df4fe61a73ebc9fcb1718b3163b48028586"},
+        "sync": {"status": "OutOfSync", "revisions": REVISIONS},
         "health": {"status": "Degraded", "message": 'Deployment "gene-api" exceeded its progress deadline'},
         "operationState": {
             "phase": "Failed",
             "message": "one or more objects failed to apply",
             "finishedAt": "2026-12-07T10:00:00Z",
-            "syncResult": {"revision": "e9733df4fe61a73ebc9fcb1718b3163b48028586"},
+            "syncResult": {"revisions": REVISIONS},
         },
     },
 }
+# What a multi-source Application's status never holds (types.go: SyncStatus.Revision omitempty).
+SINGLE_SOURCE_ONLY = ("app.status.sync.revision", "syncResult.revision")
 
 
 def argo_cd(rendered) -> list[dict]:
@@ -78,6 +83,16 @@ def test_every_trigger_sends_templates_that_exist(config):
         for condition in conditions:
             assert set(condition["send"]) <= set(templates), name
             assert condition["when"].strip(), name
+            # A field our Applications never have would make oncePer a constant: one message, ever.
+            read = condition["when"] + " " + condition.get("oncePer", "")
+            assert not [f for f in SINGLE_SOURCE_ONLY if re.search(rf"{re.escape(f)}\b(?!s)", read)], name
+
+
+def test_no_template_reads_what_our_applications_never_have(config):
+    for name, template in named(config, "template").items():
+        for message in template["webhook"].values():
+            assert ".status.sync.revision " not in message["body"] + " ", name
+            assert not re.search(r"\.revision\b(?!s)", message["body"]), name
 
 
 def test_every_template_renders_the_webhooks_json_for_a_sample_application(rendered, config):

@@ -202,8 +202,62 @@ def test_a_promotion_the_target_cannot_render_is_taken_back(repo):
     head = git(repo, "rev-parse", "HEAD")
     result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
-    assert "prod would not render after this promotion" in result.stderr
+    assert "prod's rendered diff of this promotion failed" in result.stderr
     assert "a value prod lacks" in result.stderr
     assert "nothing was changed" in result.stderr
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "status", "--porcelain") == ""
+
+
+def set_charts_revision(repo: Path, env: str, revision: str) -> None:
+    path = repo / "environments" / env / "env.yaml"
+    current = settings(repo, env)["chartsRevision"]
+    if current == revision:
+        return
+    path.write_text(
+        path.read_text().replace(f'  chartsRevision: "{current}"', f'  chartsRevision: "{revision}"')
+    )
+    git(repo, "commit", "--quiet", "-am", f"{env}: charts at {revision or 'the branch'}")
+
+
+def test_any_failure_of_the_promotions_diff_takes_it_back(repo):
+    hml = repo / "environments" / "hml" / "apps" / "gene-api.yaml"
+    hml.write_text(hml.read_text().replace('  tag: "0.1.0"', '  tag: "0.2.0"'))
+    git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
+    set_charts_revision(repo, "prod", "main")  # Argo CD would follow it; the render refuses it
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert "the promotion is taken back, nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    ("hml", "prod", "says"),
+    [
+        # prod pinned the charts hml has: nothing changed in charts/ since.
+        ("", "last-charts-commit", "charts in prod already runs"),
+        # hml pinned older charts than prod runs: going back is a rollback.
+        ("root-commit-with-charts", "last-charts-commit", "prod runs charts newer than hml's"),
+    ],
+)
+def test_charts_are_promoted_forward_only(repo, hml, prod, says):
+    last = git(repo, "rev-list", "-1", "HEAD", "--", "charts").strip()
+    oldest = git(repo, "rev-list", "--reverse", "HEAD", "--", "charts").split()[0]
+    pins = {"": "", "last-charts-commit": last, "root-commit-with-charts": oldest}
+    set_charts_revision(repo, "prod", pins[prod])
+    if pins[hml]:
+        set_charts_revision(repo, "hml", pins[hml])
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_an_environment_that_follows_the_branch_is_not_pinned_by_a_promotion(repo):
+    result = run_script("promote", "charts", "--from", "prod", "--to", "hml", cwd=repo)
+    assert result.returncode == 1
+    assert "hml follows the branch" in result.stderr

@@ -83,6 +83,9 @@ def repository_copy(destination: Path) -> Path:
     there, and the commits environments pin (chartsRevision) are there too."""
     git(REPO, "clone", "--quiet", "--no-checkout", str(REPO), str(destination))
     git(destination, "remote", "remove", "origin")
+    # On branch main whatever this checkout is on (a pull request's is a detached HEAD).
+    git(destination, "update-ref", "refs/heads/main", "HEAD")
+    git(destination, "symbolic-ref", "HEAD", "refs/heads/main")
     files = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
     for name in filter(None, files):
         source, target = REPO / name, destination / name
