@@ -12,10 +12,10 @@ from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
 from .outdir import OutdirError, check_outdir, write_whole
-from .paths import ENVIRONMENTS, REPO
+from .paths import REPO
 from .promote import PromotionError, promote, release, rollback, undo_promotion
 from .render import RenderError, render_environment
-from .repo import RepoError, load_manifests, load_yaml
+from .repo import RepoError, environment_settings, load_manifests
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
 ERRORS = (
@@ -130,8 +130,7 @@ def _show_diff(commit: str, env: str, failed: str, command: str) -> list[str]:
 
 def _next_sync(env: str, changed: list[str]) -> str:
     """What syncs the change, by the environment's sync policy (env.yaml)."""
-    settings = load_yaml(REPO / ENVIRONMENTS / env / "env.yaml", REPO).get("environment", {})
-    if settings.get("syncPolicy") == "automated":
+    if environment_settings(env, REPO).get("syncPolicy") == "automated":
         return f"{env} syncs it by itself"
     if not changed:
         return "no Application's objects change: nothing to sync"

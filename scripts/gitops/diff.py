@@ -113,21 +113,22 @@ def diff_refs(base: str, head: str, only: str | None = None, progress=print) -> 
             old, new = rendered_files(before), rendered_files(after)
             apps = sorted({name.split("/")[0] for name in old | new})
             for app in apps:
-                lines = []
+                lines, objects_change = [], False
                 for name in sorted(n for n in old | new if n.split("/")[0] == app):
                     if old.get(name) == new.get(name):
                         continue  # the same bytes: nothing to compare (most add-ons, most days)
+                    before_text = comparable(old, name) if name in old else ""
+                    after_text = comparable(new, name) if name in new else ""
+                    if name.endswith("/manifests.yaml") and name in new and before_text != after_text:
+                        objects_change = True  # a sync would change it
                     lines += difflib.unified_diff(
-                        (comparable(old, name) if name in old else "").splitlines(keepends=True),
-                        (comparable(new, name) if name in new else "").splitlines(keepends=True),
+                        before_text.splitlines(keepends=True),
+                        after_text.splitlines(keepends=True),
                         fromfile=f"{base}/{name}" if name in old else "/dev/null",
                         tofile=f"{head}/{name}" if name in new else "/dev/null",
                     )
                 if lines:
-                    manifests = f"{app}/manifests.yaml"
-                    if manifests in new and (
-                        manifests not in old or comparable(old, manifests) != comparable(new, manifests)
-                    ):
+                    if objects_change:
                         changed.append(app)
                     status = (
                         "added"

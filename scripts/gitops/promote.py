@@ -25,7 +25,18 @@ from pathlib import Path
 import yaml
 
 from .paths import ENVIRONMENTS, REPO
-from .repo import COMMIT_ID, RepoError, apps, check_app, check_environment, git, load_yaml, resolve
+from .repo import (
+    COMMIT_ID,
+    RepoError,
+    apps,
+    check_app,
+    check_environment,
+    environment_settings,
+    git,
+    is_charts_revision,
+    load_yaml,
+    resolve,
+)
 
 # OCI distribution spec: a tag is [A-Za-z0-9_][A-Za-z0-9._-]{0,127}; digests we accept
 # are the registered algorithms with their exact lengths.
@@ -217,7 +228,7 @@ class ChartsPin(Pin):
 
     def value(self, data):
         revision = _environment(data, self.where).get("chartsRevision")
-        if not isinstance(revision, str) or not (revision == "" or COMMIT_ID.fullmatch(revision)):
+        if not is_charts_revision(revision):
             raise PromotionError(
                 f'{self.where}: chartsRevision {str(revision)[:60]!r} is neither "" (follow the branch) '
                 "nor a full commit id (40 hex digits)"
@@ -262,13 +273,6 @@ class AddonPin(Pin):
         return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="addonVersions")
 
 
-def addons(env: str, repo: Path) -> list[str]:
-    """The add-ons whose chart version `env` pins."""
-    path = repo / ENVIRONMENTS / env / "env.yaml"
-    versions = _environment(load_yaml(path, repo), path.relative_to(repo).as_posix()).get("addonVersions")
-    return sorted(versions) if isinstance(versions, dict) else []
-
-
 def pin_for(what: str, env: str, repo: Path) -> Pin:
     """What `what` names in `env`: an app's image, an add-on's version, or the charts' revision."""
     check_environment(env, repo)
@@ -276,11 +280,14 @@ def pin_for(what: str, env: str, repo: Path) -> Pin:
         return ChartsPin(env, repo)
     if what in apps(env, repo):
         return ImagePin(what, env, repo)
-    if what in addons(env, repo):
+    # Names only: a value off its grammar is the AddonPin's to refuse, naming it.
+    versions = environment_settings(env, repo).get("addonVersions")
+    addons = sorted(versions) if isinstance(versions, dict) else []
+    if what in addons:
         return AddonPin(what, env, repo)
     raise RepoError(
         f"unknown {what[:60]!r} in {env}: neither an app ({', '.join(apps(env, repo))}), "
-        f"an add-on ({', '.join(addons(env, repo))}) nor {CHARTS}"
+        f"an add-on ({', '.join(addons)}) nor {CHARTS}"
     )
 
 

@@ -20,8 +20,8 @@ import yaml
 
 from .appset import Context, expand
 from .outdir import check_outdir, write_whole
-from .paths import ENVIRONMENTS, HELM, REPO
-from .repo import COMMIT_ID, RepoError, applicationsets, checkout, context_for, load_yaml, one_line
+from .paths import HELM, REPO
+from .repo import COMMIT_ID, RepoError, applicationsets, checkout, context_for, environment_settings, one_line
 
 
 class RenderError(ValueError):
@@ -59,7 +59,7 @@ class Cluster:
 
 
 def cluster_of(environment: str, repo: Path) -> Cluster:
-    settings = (load_yaml(repo / ENVIRONMENTS / environment / "env.yaml", repo) or {}).get("environment", {})
+    settings = environment_settings(environment, repo)
     try:
         return Cluster(str(settings["kubeVersion"]), tuple(settings["apiVersions"]))
     except (KeyError, TypeError):

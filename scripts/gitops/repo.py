@@ -123,13 +123,24 @@ def checkout(ref: str | None, repo: Path = REPO, paths: tuple[str, ...] = ()) ->
 COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 
 
+def environment_settings(environment: str, repo: Path) -> dict:
+    """The `environment:` block of environments/<environment>/env.yaml ({} where it has none)."""
+    settings = (load_yaml(repo / ENVIRONMENTS / environment / "env.yaml", repo) or {}).get("environment")
+    return settings if isinstance(settings, dict) else {}
+
+
+def is_charts_revision(value) -> bool:
+    """chartsRevision's grammar: "" (follow the branch) or a full commit id."""
+    return isinstance(value, str) and (value == "" or COMMIT_ID.fullmatch(value) is not None)
+
+
 def pinned_revision(environment: str, repo: Path) -> str:
     """The commit whose charts/ `environment` renders (env.yaml's chartsRevision), or "" when it
     follows the branch the cluster follows."""
     where = f"{ENVIRONMENTS}/{environment}/env.yaml"
-    settings = (load_yaml(repo / where, repo) or {}).get("environment") or {}
-    revision = settings.get("chartsRevision", "")  # absent before environments pinned charts
-    if not isinstance(revision, str) or not (revision == "" or COMMIT_ID.fullmatch(revision)):
+    # Absent before environments pinned charts: they followed the branch.
+    revision = environment_settings(environment, repo).get("chartsRevision", "")
+    if not is_charts_revision(revision):
         raise RepoError(
             f'{where}: environment.chartsRevision must be a full commit id (40 hex digits) or "" '
             f"(follow the branch), not {str(revision)[:60]!r}"
@@ -181,8 +192,7 @@ def context_for(environment: str, repo: Path) -> Context:
 def addon_versions(environment: str, repo: Path) -> dict[str, str]:
     """The add-on chart versions `environment` pins (env.yaml, addonVersions)."""
     where = f"{ENVIRONMENTS}/{environment}/env.yaml"
-    settings = (load_yaml(repo / where, repo) or {}).get("environment") or {}
-    versions = settings.get("addonVersions")
+    versions = environment_settings(environment, repo).get("addonVersions")
     if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
         raise RepoError(f"{where}: environment.addonVersions must map each add-on to its version (quoted)")
     return versions
