@@ -26,6 +26,12 @@ class Rendered:
     def objects(self, application: str) -> list[dict]:
         return load_manifests((self.out / application / "manifests.yaml").read_text())
 
+    def one(self, application: str, kind: str, name: str) -> dict:
+        """The one object of `kind` named `name` the Application renders."""
+        objects = self.objects(application)
+        (found,) = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+        return found
+
 
 @pytest.fixture(scope="session")
 def renders(tmp_path_factory) -> dict[str, Rendered]:

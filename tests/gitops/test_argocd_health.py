@@ -56,7 +56,7 @@ def group_kind(obj: dict) -> tuple[str, str]:
 
 def health_checks(rendered) -> dict[tuple[str, str], str]:
     """Our checks, by (group, kind), from the rendered argocd-cm."""
-    (cm,) = [o for o in rendered.objects(f"argo-cd-{rendered.env}") if o["metadata"]["name"] == "argocd-cm"]
+    cm = rendered.one(f"argo-cd-{rendered.env}", "ConfigMap", "argocd-cm")
     found = {}
     for key, script in cm["data"].items():
         if key.startswith(PREFIX):

@@ -44,8 +44,7 @@ def argo_cd(rendered) -> list[dict]:
 
 @pytest.fixture
 def config(rendered) -> dict[str, str]:
-    (cm,) = [o for o in argo_cd(rendered) if o["metadata"]["name"] == "argocd-notifications-cm"]
-    return cm["data"]
+    return rendered.one(f"argo-cd-{rendered.env}", "ConfigMap", "argocd-notifications-cm")["data"]
 
 
 def named(config: dict[str, str], kind: str) -> dict[str, object]:
@@ -128,11 +127,7 @@ def test_the_channels_webhook_is_a_key_of_the_secret_platform_writes(rendered, c
     assert writer["metadata"]["namespace"] == argocd_namespace
     assert [d["secretKey"] for d in writer["spec"]["data"]] == [secret_key]
     # The Slack webhook Alertmanager's receivers take, from the same Secrets Manager secret.
-    (receivers,) = [
-        o
-        for o in rendered.objects(f"platform-{rendered.env}")
-        if o["metadata"]["name"] == "alertmanager-receivers"
-    ]
+    receivers = rendered.one(f"platform-{rendered.env}", "ExternalSecret", "alertmanager-receivers")
     assert writer["spec"]["data"][0]["remoteRef"] == {
         "key": receivers["spec"]["dataFrom"][0]["extract"]["key"],
         "property": "slack-webhook-url",

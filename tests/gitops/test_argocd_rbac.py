@@ -76,10 +76,7 @@ TABLE = {
 
 
 def rbac_config(rendered) -> dict[str, str]:
-    (config,) = [
-        o for o in rendered.objects(f"argo-cd-{rendered.env}") if o["metadata"]["name"] == "argocd-rbac-cm"
-    ]
-    return config["data"]
+    return rendered.one(f"argo-cd-{rendered.env}", "ConfigMap", "argocd-rbac-cm")["data"]
 
 
 def project_roles() -> dict[str, list[ProjectRole]]:
@@ -109,11 +106,7 @@ def rbac(rendered) -> ArgoCDRBAC:
 
 
 def test_argo_cd_is_the_release_whose_rbac_the_model_reproduces(rendered):
-    (server,) = [
-        o
-        for o in rendered.objects(f"argo-cd-{rendered.env}")
-        if o["kind"] == "Deployment" and o["metadata"]["name"] == "argocd-server"
-    ]
+    server = rendered.one(f"argo-cd-{rendered.env}", "Deployment", "argocd-server")
     assert server["metadata"]["labels"]["app.kubernetes.io/version"] == ARGO_CD_VERSION
 
 

@@ -18,13 +18,9 @@ SCHEME = {"hml": "internet-facing", "prod": "internal"}
 PART_OF_ARGOCD = {"app.kubernetes.io/part-of": "argocd"}
 
 
-def argo_cd(rendered) -> list[dict]:
-    return rendered.objects(f"argo-cd-{rendered.env}")
-
-
-def one(objects: list[dict], kind: str, name: str | None = None) -> dict:
-    (found,) = [o for o in objects if o["kind"] == kind and name in (None, o["metadata"]["name"])]
-    return found
+def argo_cd(rendered, kind: str, name: str) -> dict:
+    """One object of the environment's argo-cd Application."""
+    return rendered.one(f"argo-cd-{rendered.env}", kind, name)
 
 
 def environment(env: str) -> dict:
@@ -32,27 +28,29 @@ def environment(env: str) -> dict:
 
 
 def test_the_ui_has_one_host_under_the_environments_domain(rendered):
-    ingress = one(argo_cd(rendered), "Ingress")
+    objects = rendered.objects(f"argo-cd-{rendered.env}")
+    assert [o["metadata"]["name"] for o in objects if o["kind"] == "Ingress"] == ["argocd-server"]
+    ingress = argo_cd(rendered, "Ingress", "argocd-server")
     (rule,) = ingress["spec"]["rules"]
     assert re.fullmatch(rf"[a-z0-9-]+\.{re.escape(environment(rendered.env)['domain'])}", rule["host"])
     (path,) = rule["http"]["paths"]
-    service = one(argo_cd(rendered), "Service", path["backend"]["service"]["name"])
+    service = argo_cd(rendered, "Service", path["backend"]["service"]["name"])
     port = next(
         p for p in service["spec"]["ports"] if p["port"] == path["backend"]["service"]["port"]["number"]
     )
     # TLS ends at the ALB; argocd-server serves the UI, its API and gRPC-web (the CLI) on HTTP.
     assert service["metadata"]["name"] == "argocd-server"
     assert port["name"] == "http"
-    config = one(argo_cd(rendered), "ConfigMap", "argocd-cmd-params-cm")["data"]
+    config = argo_cd(rendered, "ConfigMap", "argocd-cmd-params-cm")["data"]
     assert config["server.insecure"] == "true"
     # Argo CD's own links (SSO callback, notifications) use the same host.
-    assert one(argo_cd(rendered), "ConfigMap", "argocd-cm")["data"]["url"] == f"https://{rule['host']}"
+    assert argo_cd(rendered, "ConfigMap", "argocd-cm")["data"]["url"] == f"https://{rule['host']}"
 
 
 def test_the_ui_is_served_as_the_apps_are_with_its_scheme_by_environment(rendered):
-    annotations = one(argo_cd(rendered), "Ingress")["metadata"]["annotations"]
+    annotations = argo_cd(rendered, "Ingress", "argocd-server")["metadata"]["annotations"]
     facts = cluster_secret_stand_in(rendered.env)["metadata"]["annotations"]
-    assert one(argo_cd(rendered), "Ingress")["spec"]["ingressClassName"] == "alb"
+    assert argo_cd(rendered, "Ingress", "argocd-server")["spec"]["ingressClassName"] == "alb"
     assert annotations["alb.ingress.kubernetes.io/scheme"] == SCHEME[rendered.env]
     assert annotations["alb.ingress.kubernetes.io/certificate-arn"] == facts["certificate_arn"]
     assert annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"] == facts["waf_acl_arn"]
@@ -64,21 +62,22 @@ def test_the_ui_is_served_as_the_apps_are_with_its_scheme_by_environment(rendere
 
 
 def test_sign_in_is_sso_only(rendered):
-    config = one(argo_cd(rendered), "ConfigMap", "argocd-cm")["data"]
+    config = argo_cd(rendered, "ConfigMap", "argocd-cm")["data"]
     assert config["admin.enabled"] == "false"
     assert config.get("users.anonymous.enabled", "false") == "false"
     assert not [key for key in config if key.startswith("accounts.")], "no local accounts"
-    assert not [o for o in argo_cd(rendered) if "dex" in o["metadata"]["name"]], "no Dex: OIDC straight"
+    objects = rendered.objects(f"argo-cd-{rendered.env}")
+    assert not [o for o in objects if "dex" in o["metadata"]["name"]], "no Dex: OIDC straight"
     oidc = yaml.safe_load(config["oidc.config"])
     assert oidc["clientID"] == f"argocd-{rendered.env}"
 
 
 def test_the_sso_client_secret_reaches_argo_cd_from_the_secret_terraform_makes(rendered):
-    oidc = yaml.safe_load(one(argo_cd(rendered), "ConfigMap", "argocd-cm")["data"]["oidc.config"])
+    oidc = yaml.safe_load(argo_cd(rendered, "ConfigMap", "argocd-cm")["data"]["oidc.config"])
     secret, key = re.fullmatch(r"\$([a-z0-9-]+):(\w+)", oidc["clientSecret"]).groups()
     # charts/platform writes that Secret, in Argo CD's namespace, labelled so Argo CD reads it ...
     argocd_namespace = rendered.applications()[f"argo-cd-{rendered.env}"]["spec"]["destination"]["namespace"]
-    writer = one(rendered.objects(f"platform-{rendered.env}"), "ExternalSecret", secret)
+    writer = rendered.one(f"platform-{rendered.env}", "ExternalSecret", secret)
     assert writer["metadata"]["namespace"] == argocd_namespace
     assert writer["spec"]["target"]["name"] == secret
     assert writer["spec"]["target"]["template"]["metadata"]["labels"] == PART_OF_ARGOCD
@@ -108,7 +107,7 @@ def test_terraform_refuses_a_client_secret_that_is_not_one(secret):
 
 
 def test_the_runbooks_sign_in_where_prod_serves_the_ui(renders):
-    host = one(argo_cd(renders["prod"]), "Ingress")["spec"]["rules"][0]["host"]
+    host = renders["prod"].one("argo-cd-prod", "Ingress", "argocd-server")["spec"]["rules"][0]["host"]
     text = (REPO / "docs" / "runbooks" / "README.md").read_text()
     assert f"argocd login {host} --sso --grpc-web" in text
     assert f"https://{host}" in text
