@@ -165,7 +165,7 @@ class Revisions:
                 with checkout(revision, self.git_repo, paths=("charts",)) as files:
                     (self.scratch / revision).mkdir(parents=True)
                     shutil.move(files / "charts", self.scratch / revision / "charts")
-            except RepoError as error:
+            except RepoError:
                 known = subprocess.run(
                     ["git", "cat-file", "-e", f"{revision}^{{commit}}"],
                     cwd=self.git_repo,
@@ -174,11 +174,12 @@ class Revisions:
                 advice = (
                     "it has no charts/ folder"
                     if known.returncode == 0
-                    else "this clone lacks it: fetch the whole history (git fetch --unshallow)"
+                    else "no such commit here: a typo in chartsRevision, or a shallow clone "
+                    "(fetch the whole history: git fetch --unshallow)"
                 )
+                # The whole id: a typo may sit past the 12 characters usually shown.
                 raise RenderError(
-                    f"{app}: its charts are pinned to commit {revision[:12]}, "
-                    f"which cannot be read ({error}); {advice}"
+                    f"{app}: its charts are pinned to commit {revision}, which cannot be read; {advice}"
                 ) from None
             self.trees[revision] = self.scratch / revision
         return self.trees[revision]

@@ -261,3 +261,13 @@ def test_an_environment_that_follows_the_branch_is_not_pinned_by_a_promotion(rep
     result = run_script("promote", "charts", "--from", "prod", "--to", "hml", cwd=repo)
     assert result.returncode == 1
     assert "hml follows the branch" in result.stderr
+
+
+def test_a_pinned_commit_that_does_not_exist_is_named_whole(repo, tmp_path):
+    real = settings(repo, "prod")["chartsRevision"]
+    typo = real[:-1] + ("0" if real[-1] != "0" else "1")  # differs past the 12 characters shown
+    set_charts_revision(repo, "prod", typo)
+    result = run_script("render", "prod", str(tmp_path / "out"), cwd=repo)
+    assert result.returncode == 1
+    assert f"pinned to commit {typo}, which cannot be read; no such commit here" in result.stderr
+    assert "Traceback" not in result.stderr
