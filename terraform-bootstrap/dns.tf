@@ -1,11 +1,12 @@
 # The apps' names in the environment's zone: an alias record for each Ingress host, pointing at
 # the ALB the load balancer controller makes for that Ingress's group. The hosts and groups are
 # read from the environment's app values (environments/<environment>/apps/*.yaml: ingress.host,
-# ingress.groupName) and Argo CD's (addons/argo-cd.yaml: global.domain, server.ingress), the
-# files Argo CD gives the charts, so a new host is one line in git.
+# ingress.groupName), Argo CD's (addons/argo-cd.yaml: global.domain, server.ingress) and
+# Grafana's (addons/kube-prometheus-stack.yaml: grafana.ingress), the files Argo CD gives the
+# charts, so a new host is one line in git.
 #
-# An internal ALB (prod's Argo CD UI) gets its record in the same public zone: its name resolves
-# to private addresses, reachable from inside the VPC only.
+# An internal ALB (prod's Argo CD UI, Grafana) gets its record in the same public zone: its name
+# resolves to private addresses, reachable from inside the VPC only.
 #
 # The ALB exists only after Argo CD's first sync, so the first apply finds none and makes no
 # record (the check below says so); the next apply makes them (README, Order). The controller
@@ -18,7 +19,9 @@ locals {
   # Argo CD's UI (environments/<environment>/addons/argo-cd.yaml): its host is global.domain.
   argo_cd_values  = yamldecode(file("${path.module}/../environments/${var.environment}/addons/argo-cd.yaml"))
   argo_cd_ingress = try(local.argo_cd_values.server.ingress, {})
-  # host => ingress group, for every app whose Ingress is enabled, and Argo CD's.
+  # Grafana's UI (environments/<environment>/addons/kube-prometheus-stack.yaml): grafana.ingress.
+  grafana_ingress = try(yamldecode(file("${path.module}/../environments/${var.environment}/addons/kube-prometheus-stack.yaml")).grafana.ingress, {})
+  # host => ingress group, for every app whose Ingress is enabled, Argo CD's and Grafana's.
   ingress_hosts = merge(
     {
       for app, settings in local.app_values : settings.ingress.host => settings.ingress.groupName
@@ -27,6 +30,10 @@ locals {
     try(local.argo_cd_ingress.enabled, false) ? {
       (local.argo_cd_values.global.domain) = local.argo_cd_ingress.annotations["alb.ingress.kubernetes.io/group.name"]
     } : {},
+    {
+      for host in try(local.grafana_ingress.hosts, []) : host => local.grafana_ingress.annotations["alb.ingress.kubernetes.io/group.name"]
+      if try(local.grafana_ingress.enabled, false)
+    },
   )
   ingress_groups = toset(values(local.ingress_hosts))
   hosts_outside_domain = [
@@ -48,7 +55,7 @@ data "aws_lbs" "ingress" {
     # would get a record in a zone that does not serve it and a certificate that does not match.
     precondition {
       condition     = length(local.hosts_outside_domain) == 0
-      error_message = "Ingress host(s) ${join(", ", local.hosts_outside_domain)} in environments/${var.environment}/apps or addons/argo-cd.yaml are not one label under ${local.domain}."
+      error_message = "Ingress host(s) ${join(", ", local.hosts_outside_domain)} in environments/${var.environment}/apps or addons (argo-cd, kube-prometheus-stack) are not one label under ${local.domain}."
     }
   }
 }

@@ -1,6 +1,7 @@
 """ApplicationSet expansion offline, following Argo CD's semantics for what this repository
 uses: list, clusters, git files and matrix generators; goTemplate with missingkey=error;
-every string of the template (and of a matrix's second generator) rendered on its own;
+every string of the template (and of a matrix's second generator) rendered on its own, and
+a key two generators of a matrix both set refused (Argo CD keeps the first's silently);
 templatePatch rendered whole, then merged into the Application.
 
 The clusters are the cluster-secret stand-ins in argocd/cluster-secrets/, and a git
@@ -133,9 +134,28 @@ def generate(generator: dict, context: Context) -> list[dict]:
         outer = generate(first, context)
         for params, interpolated in zip(outer, render_trees(second, outer), strict=True):
             for more in generate(interpolated, context):
+                _refuse_shadowing(params, more)
                 combined.append(deep_merge(more, params))
         return combined
     raise ExpansionError(f"generator {kinds} is not supported here")
+
+
+def _refuse_shadowing(first: dict, second: dict) -> None:
+    """Argo CD keeps the first generator's value of a key both set, silently. Where one side is
+    a file read by a git generator (its keys are the file's, which anyone may add to), a key that
+    shadows another generator's parameter (or the reverse) would template with the wrong one, so
+    this expansion refuses it. `path` is every git generator's."""
+    files = [p["path"]["path"] for p in (first, second) if isinstance(p.get("path"), dict)]
+    if not files:
+        return
+    both = first.keys() & second.keys()
+    shadowed = sorted(key for key in both if key != "path" and first[key] != second[key])
+    if shadowed:
+        where = files[-1]
+        raise ExpansionError(
+            f"matrix generator: {', '.join(shadowed)} set by both of its generators (one reads {where}); "
+            "Argo CD would keep the first's and drop the other's: rename one"
+        )
 
 
 def list_elements(appset: dict) -> list[dict]:

@@ -7,9 +7,11 @@ source environment runs:
 - `charts`: the commit whose charts/ the environment renders (`chartsRevision` in
   environments/<env>/env.yaml; a source that follows the branch gives the commit checked out);
 - an add-on's chart version (`addonVersions.<addon>` in environments/<env>/env.yaml).
-The value is read through YAML and checked against its grammar; the written file is parsed
-again and must differ from before in that value only; if anything fails, the file is restored,
-so a failed promote leaves the working tree exactly as it was. The commit message carries
+An image's promotion also records where the image came from (`imageOrigins.<app>` in the
+environment's env.yaml, shown as the Application's info), in the same commit.
+The value is read through YAML and checked against its grammar; each written file is parsed
+again and must differ from before in that value only; if anything fails, the files are
+restored, so a failed promote leaves the working tree exactly as it was. The commit message carries
 trailers (Promoted-App, Promoted-Charts or Promoted-Addon; Promoted-From, Promoted-To).
 
 A rollback reverts the promotion that is live: the newest promotion of the same thing into the
@@ -171,6 +173,7 @@ class ImagePin(Pin):
     def __init__(self, app: str, env: str, repo: Path):
         super().__init__(app, env, values_path(app, env, repo), repo)
         self.trailer = f"Promoted-App: {app}"
+        self.origin = ImageOrigin(app, env, repo)
 
     def value(self, data):
         return image_of(data, self.where)
@@ -273,6 +276,41 @@ class AddonPin(Pin):
         return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="addonVersions")
 
 
+# imageOrigins.<app>: "" (nothing recorded yet), or what the commands below write.
+IMAGE_ORIGIN = re.compile(r"(built from|promoted from [a-z][a-z0-9-]{0,30} at) [0-9a-f]{40}")
+
+
+class ImageOrigin(Pin):
+    """environment.imageOrigins.<app>: where the app's image came from, written with it."""
+
+    trailer = ""
+
+    def __init__(self, app: str, env: str, repo: Path):
+        super().__init__(app, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
+
+    def value(self, data):
+        origins = _environment(data, self.where).get("imageOrigins")
+        origin = origins.get(self.what) if isinstance(origins, dict) else None
+        if origin is None:
+            raise PromotionError(
+                f'{self.where}: imageOrigins has no entry for {self.what} (add `{self.what}: ""`)'
+            )
+        if not isinstance(origin, str) or not (origin == "" or IMAGE_ORIGIN.fullmatch(origin)):
+            raise PromotionError(
+                f'{self.where}: imageOrigins.{self.what} {str(origin)[:60]!r} is neither "" nor '
+                '"built from <commit>" or "promoted from <environment> at <commit>" (full commit ids)'
+            )
+        return origin
+
+    def with_value(self, data, new):
+        origins = {**data["environment"]["imageOrigins"], self.what: new}
+        return {**data, "environment": {**data["environment"], "imageOrigins": origins}}
+
+    def replaced(self, text, new):
+        line = re.compile(rf"    {re.escape(self.what)}:.*")
+        return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="imageOrigins")
+
+
 def pin_for(what: str, env: str, repo: Path) -> Pin:
     """What `what` names in `env`: an app's image, an add-on's version, or the charts' revision."""
     check_environment(env, repo)
@@ -326,7 +364,12 @@ def promote(what: str, source: str, target: str, repo: Path = REPO) -> str:
                 f"{target} runs charts newer than {source}'s ({old[:12]} after {new[:12]}): "
                 f"to go back, scripts/rollback charts {target}"
             )
-    return _commit_value(dst, new, source, f"from {source}", repo)
+    records = []
+    if isinstance(dst, ImagePin):
+        # The source's newest commit that changed the app's values file: where the image was run.
+        source_commit = git("rev-list", "-1", "HEAD", "--", src.where, cwd=repo).strip()
+        records.append((dst.origin, f"promoted from {source} at {source_commit}"))
+    return _commit_value(dst, new, source, f"from {source}", repo, records)
 
 
 def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO) -> str:
@@ -340,35 +383,49 @@ def release(app: str, env: str, digest: str, built_from: str, repo: Path = REPO)
     if not GRAMMAR["digest"].fullmatch(digest):
         raise PromotionError(f"{digest[:80]!r} is not an image digest (sha256:<64 hex> or sha512:<128 hex>)")
     require_clean(repo)
-    return _commit_value(dst, new, f"build {built_from[:12]}", f"built from {built_from}", repo)
+    records = [(dst.origin, f"built from {built_from}")]
+    return _commit_value(dst, new, f"build {built_from[:12]}", f"built from {built_from}", repo, records)
 
 
-def _commit_value(pin: Pin, new, source: str, origin: str, repo: Path) -> str:
-    """One commit that sets the pin's value (in a clean tree) to `new`, and nothing else."""
+def _write(pin: Pin, new) -> None:
+    """The pin's file with its value set to `new`, checked to differ in that value only."""
     before_text = pin.path.read_text()
-    before = load_yaml(pin.path, repo)
-    old = pin.value(before)
+    before = load_yaml(pin.path, pin.repo)
+    pin.value(before)  # the old value is checked against its grammar too
+    pin.path.write_text(pin.replaced(before_text, new))
+    after = load_yaml(pin.path, pin.repo)
+    if after != pin.with_value(before, new) or pin.value(after) != new:
+        raise PromotionError(f"{pin.where}: the written file does not hold exactly the new value {new}")
+
+
+def _commit_value(pin: Pin, new, source: str, origin: str, repo: Path, records=()) -> str:
+    """One commit that sets the pin's value (in a clean tree) to `new`, and each record's
+    (another Pin, its new value), and nothing else."""
+    old = pin.value(load_yaml(pin.path, repo))
     if new == old:
         raise PromotionError(f"{pin.what} in {pin.env} already runs {pin.describe(old)}: nothing to promote")
     head = resolve("HEAD", repo)
+    written = [pin, *(record for record, _ in records)]
+    paths = sorted({p.where for p in written})
+    saved = {p.where: p.path.read_text() for p in written}
 
     def restore() -> None:
-        """The file and the index as before, unless the commit was made."""
+        """The files and the index as before, unless the commit was made."""
         if resolve("HEAD", repo) == head:
-            pin.path.write_text(before_text)
-            git("reset", "--quiet", "--", pin.where, cwd=repo, check=False)
+            for p in written:
+                p.path.write_text(saved[p.where])
+            git("reset", "--quiet", "--", *paths, cwd=repo, check=False)
 
     try:
-        pin.path.write_text(pin.replaced(before_text, new))
-        after = load_yaml(pin.path, repo)
-        if after != pin.with_value(before, new) or pin.value(after) != new:
-            raise PromotionError(f"{pin.where}: the written file does not hold exactly the new value {new}")
+        _write(pin, new)
+        for record, value in records:
+            _write(record, value)
         message = (
             f"promote {pin.what} to {pin.env}: {pin.describe(old)} -> {pin.describe(new)} ({origin})\n\n"
             f"{pin.trailer_line(new)}\nPromoted-From: {source}\nPromoted-To: {pin.env}\n"
         )
-        git("add", "--", pin.where, cwd=repo)
-        git("commit", "--quiet", "-m", message, "--", pin.where, cwd=repo)
+        git("add", "--", *paths, cwd=repo)
+        git("commit", "--quiet", "-m", message, "--", *paths, cwd=repo)
     except (PromotionError, RepoError, OSError) as error:
         restore()
         raise PromotionError(f"{error}; nothing was changed") from None

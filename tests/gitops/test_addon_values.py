@@ -2,7 +2,8 @@
 valuesObject) is one the pinned upstream chart has (our own charts/platform refuses unknown
 keys itself, by its values.schema.json): a key upstream renamed or removed would
 otherwise be ignored without a word. Subcharts' keys count under their name; below a
-default that is an empty map or null (annotations, resources, selectors) any key goes."""
+default that is an empty map or null (annotations, resources, selectors) any key goes; a key
+values.yaml leaves commented out counts where the chart's templates read it (`.Values.<key>`)."""
 
 import io
 import tarfile
@@ -13,6 +14,27 @@ import yaml
 
 from tests.support.gitops import applications, environments
 from tests.support.paths import REPO, helm_charts_dir
+
+
+@cache
+def chart_templates(archive_name: str) -> dict[str, str]:
+    """{"" for the chart, or a subchart's name: the text of its templates}."""
+    root = archive_name.rsplit("-", 1)[0]
+    found: dict[str, str] = {}
+    with tarfile.open(helm_charts_dir() / archive_name) as tar:
+        for member in tar.getmembers():
+            parts = member.name.split("/")
+            if not member.isfile() or "templates" not in parts:
+                continue
+            at = parts.index("templates")
+            owner = "" if at == 1 else (parts[at - 1] if parts[at - 2] == "charts" else None)
+            if owner is not None and parts[0] == root:
+                found[owner] = found.get(owner, "") + tar.extractfile(member).read().decode(errors="replace")
+    return found
+
+
+def read_by_templates(path: str, templates: str) -> bool:
+    return f".Values.{path}" in templates
 
 
 @cache
@@ -53,6 +75,7 @@ def chart_defaults(archive_name: str) -> tuple[dict, dict[str, dict]]:
 # object (the chart's README and templates say so): their keys are not the chart's values.
 PASSED_THROUGH = {
     "argo-cd": {"configs.cm", "configs.params", "configs.rbac"},  # argocd-cm, -cmd-params-cm, -rbac-cm
+    "kube-prometheus-stack": {"grafana.grafana.ini"},  # Grafana's grafana.ini, whole
 }
 # Values that are Kubernetes objects the charts write whole into pod specs (toYaml), at any
 # depth: their insides are Kubernetes' schema, which the strict validation of the rendered
@@ -81,13 +104,31 @@ def chart_keys_missing(ours: dict, archive_name: str) -> list[str]:
     parent, subcharts = chart_defaults(archive_name)
     open_maps = frozenset(PASSED_THROUGH.get(archive_name.rsplit("-", 1)[0], ()))
     missing = []
+    templates = chart_templates(archive_name)
     for key, value in ours.items():
         if key in subcharts and isinstance(value, dict):
-            merged = {**subcharts[key], **(parent.get(key) or {}), "enabled": True, "global": {}}
-            missing += unknown_keys(value, merged, f"{key}.")
+            # The parent's values for a subchart override the subchart's own, key by key.
+            merged = {**deep_merge(subcharts[key], parent.get(key) or {}), "enabled": True, "global": {}}
+            missing += [
+                path
+                for path in unknown_keys(value, merged, f"{key}.", open_maps)
+                if not read_by_templates(path.removeprefix(f"{key}."), templates.get(key, ""))
+            ]
         elif key != "global":
-            missing += unknown_keys({key: value}, parent, open_maps=open_maps)
+            missing += [
+                path
+                for path in unknown_keys({key: value}, parent, open_maps=open_maps)
+                if not read_by_templates(path, templates.get("", ""))
+            ]
     return missing
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = deep_merge(merged[key], value) if both else value
+    return merged
 
 
 def addon_values(env: str) -> list[tuple[str, str, dict]]:

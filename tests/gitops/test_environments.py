@@ -11,7 +11,7 @@ ENVS = environments(REPO)
 
 
 def listed_apps() -> list[str]:
-    return [e["app"] for e in list_elements("apps")]
+    return [e["chart"] for e in list_elements("apps")]
 
 
 def test_environment_folders_match_the_cluster_secrets():

@@ -114,3 +114,27 @@ def test_an_interrupted_promote_leaves_the_tree_as_it_was(repo, monkeypatch):
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "status", "--porcelain") == ""
     assert values(repo, "prod").read_bytes() == prod
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("", "imageOrigins has no entry for gene-api"),
+        ('    gene-api: "from somewhere"\n', "is neither"),
+        ('    gene-api: "promoted from hml at HEAD"\n', "is neither"),
+    ],
+)
+def test_an_image_origin_prod_cannot_record_is_refused_before_anything_is_written(repo, line, says):
+    """The origin is written in the promotion's commit: a line it cannot replace refuses the
+    promotion and leaves both files as they were."""
+    set_hml_image(repo, '  tag: "0.2.0"\n')
+    env_yaml = repo / "environments" / "prod" / "env.yaml"
+    env_yaml.write_text(env_yaml.read_text().replace('    gene-api: ""\n', line, 1))
+    git(repo, "commit", "--quiet", "-am", "prod's origin line changed")
+    head, prod, settings = (
+        git(repo, "rev-parse", "HEAD"),
+        values(repo, "prod").read_bytes(),
+        env_yaml.read_bytes(),
+    )
+    assert_nothing_changed(repo, run_script(*PROMOTE, cwd=repo), head, prod, says)
+    assert env_yaml.read_bytes() == settings

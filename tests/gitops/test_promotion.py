@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.gitops import (
     assert_refused,
@@ -39,11 +40,17 @@ def test_promote_then_rollback_round_trips(repo, app):
 
     promoted = run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo)
     assert promoted.returncode == 0, promoted.stderr
+    # The image's line, and where it came from: hml's newest commit that changed its file.
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split() == [
         "1",
         "1",
         f"environments/prod/apps/{app}.yaml",
+        "1",
+        "1",
+        "environments/prod/env.yaml",
     ]
+    origins = yaml.safe_load((repo / "environments/prod/env.yaml").read_text())["environment"]["imageOrigins"]
+    assert origins[app] == f"promoted from hml at {before}"
     message = git(repo, "log", "-1", "--format=%s", "HEAD").strip()
     assert message == f"promote {app} to prod: tag 0.1.0 -> tag 0.2.0 (from hml)"
 

@@ -57,12 +57,17 @@ def test_a_release_is_a_promotion_commit_that_rollback_reverts(repo):
     assert {"Promoted-App: gene-api", "Promoted-From: build 0123456789ab", "Promoted-To: hml"} <= set(
         message.splitlines()
     )
+    # The image, and where it came from (the Application's info), in one commit.
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
-        "environments/hml/apps/gene-api.yaml"
+        "environments/hml/apps/gene-api.yaml",
+        "environments/hml/env.yaml",
     ]
+    settings = yaml.safe_load((repo / "environments/hml/env.yaml").read_text())["environment"]
+    assert settings["imageOrigins"]["gene-api"] == f"built from {BUILT_FROM}"
     back = run_script("rollback", "gene-api", "hml", cwd=repo)
     assert back.returncode == 0, back.stderr
     assert values(repo, "hml", "gene-api") == before
+    assert git(repo, "diff", "HEAD~2", "HEAD", "--", "environments") == ""
 
 
 @pytest.mark.parametrize(

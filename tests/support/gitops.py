@@ -125,7 +125,7 @@ def cluster_secret_keys_read(repo: Path = REPO) -> set[tuple[str, str]]:
     templates = re.findall(r"(?:metadata\.|\$)(labels|annotations)\.(\w+)", text)
     read = {(kind.removesuffix("s"), key) for kind, key in templates}
     read |= {
-        ("annotation", f"{e['app'].replace('-', '_')}_iam_role_arn") for e in list_elements("apps", repo)
+        ("annotation", f"{e['chart'].replace('-', '_')}_iam_role_arn") for e in list_elements("apps", repo)
     }
     return read | {("label", e["label"]) for e in list_elements("addons", repo)}
 
