@@ -179,6 +179,22 @@ spec:
 {{- end }}
 {{- end -}}
 
+{{/* common.migrationServiceAccount: the migration Job's own ServiceAccount, a PreSync hook in wave -1 (no token). The app's ServiceAccount is a Sync object, which a first sync creates only after the PreSync hooks succeed: the Job could create no Pod (scripts/rehearse found it). */}}
+{{- define "common.migrationServiceAccount" -}}
+{{- if .Values.migration.enabled }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "common.fullname" . }}-migrate
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "common.componentLabels" (dict "context" . "component" "migration") | nindent 4 }}
+  annotations:
+    {{- include "common.argocdHook" (dict "wave" "-1") | nindent 4 }}
+automountServiceAccountToken: false
+{{- end }}
+{{- end -}}
+
 {{/* common.migrationJob: a Job run as an Argo CD PreSync hook (wave 0, after the ExternalSecret): the steps run in order, all but the last as init containers (dict "context" . "steps" (list (dict "name" "upgrade" "command" (list ...))) "env" list "annotations" "extra: yaml"). */}}
 {{- define "common.migrationJob" -}}
 {{- $context := .context -}}
@@ -207,7 +223,7 @@ spec:
         {{- include "common.componentLabels" (dict "context" $context "component" "migration") | nindent 8 }}
     spec:
       restartPolicy: Never
-      serviceAccountName: {{ include "common.serviceAccountName" $context }}
+      serviceAccountName: {{ include "common.fullname" $context }}-migrate
       automountServiceAccountToken: false
       securityContext:
         {{- include "common.podSecurityContext" $context | nindent 8 }}
