@@ -1,5 +1,5 @@
-"""Command line of scripts/render, diff, promote, release, rollback, images, crd-schemas,
-pull-charts, module-interfaces and state-bucket."""
+"""Command line of scripts/render, diff, rehearse, promote, release, rollback, images,
+crd-schemas, pull-charts, module-interfaces and state-bucket."""
 
 import argparse
 import sys
@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checkov, crdschemas, images, moduleinterfaces, pullcharts, statebucket
+from . import checkov, controlplane, crdschemas, images, moduleinterfaces, pullcharts, rehearse, statebucket
 from .appset import ExpansionError
 from .diff import diff_refs
 from .gotemplate import TemplateError
@@ -27,6 +27,7 @@ ERRORS = (
     TemplateError,
     moduleinterfaces.ModuleInterfaceError,
     statebucket.StateBucketError,
+    controlplane.ControlPlaneError,
     OSError,
 )
 
@@ -162,6 +163,32 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    """Render ENV (and REF's render first, with --from) and sync it into a fresh control plane."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        renders = {}
+        for label, ref in (("base", args.base), ("head", None)):
+            if label == "base" and ref is None:
+                continue
+            out = Path(scratch, label)
+            _progress(f"rehearse: rendering {args.env} at {ref or 'the working tree'}")
+            render_environment(args.env, out, ref, progress=lambda _: None)
+            renders[label] = rehearse.load_rendered(out)
+        _progress("rehearse: starting a control plane (etcd, kube-apiserver, kube-controller-manager)")
+        with controlplane.running() as plane:
+            _progress(f"rehearse: Kubernetes {plane.version()} at {plane.server}")
+            result = rehearse.rehearse(
+                rehearse.Api(plane.api), renders["head"], renders.get("base"), progress=_progress
+            )
+    text, refused = rehearse.report(result, renders["head"])
+    what = f"{args.env} (from {args.base})" if args.base else args.env
+    print(f"## Rehearsal of {what} on a real API server\n\n{text}", end="")
+    seconds = time.monotonic() - started
+    print(f"\nrehearse: {'refused' if refused else 'every object applied'} in {seconds:.0f} s")
+    return 1 if refused else 0
+
+
 def cmd_state_bucket(args: argparse.Namespace) -> int:
     print(statebucket.ensure(args.env, _progress))
     return 0
@@ -202,6 +229,12 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("head")
     diff.add_argument("env", nargs="?", help="one environment (default: all)")
     diff.set_defaults(run=cmd_diff)
+    rehearsal = commands.add_parser(
+        "rehearse", help="sync what ENV renders into a fresh Kubernetes control plane, as Argo CD would"
+    )
+    rehearsal.add_argument("env")
+    rehearsal.add_argument("--from", dest="base", metavar="REF", help="sync REF's render first (an upgrade)")
+    rehearsal.set_defaults(run=cmd_rehearse)
     prom = commands.add_parser(
         "promote", help="commit what one environment runs (app image, add-on version, charts) into another"
     )

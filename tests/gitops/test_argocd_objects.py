@@ -85,15 +85,3 @@ def test_app_project_allows_no_cluster_scoped_kind_but_namespaces():
         {"group": "", "kind": "Namespace"}
     ]
 
-
-def test_no_object_is_rendered_by_two_applications(rendered):
-    """Two Applications rendering one object would each claim it (Argo CD's tracking annotation
-    names one) and undo each other's sync; karpenter's chart skips the CRDs karpenter-crd owns."""
-    owners: dict[tuple, list[str]] = {}
-    for name in rendered.applications():
-        for obj in rendered.objects(name):
-            meta = obj["metadata"]
-            key = (obj["apiVersion"].split("/")[0], obj["kind"], meta.get("namespace", ""), meta["name"])
-            owners.setdefault(key, []).append(name)
-    shared = {key: names for key, names in owners.items() if len(set(names)) > 1}
-    assert shared == {}

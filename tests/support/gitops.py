@@ -12,6 +12,7 @@ from tests.support.paths import REPO, helm_charts_dir
 
 sys.path.insert(0, str(REPO / "scripts"))
 
+from gitops import controlplane, rehearse
 from gitops import promote as promote_module
 from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exported
 from gitops.appset import list_elements as appset_list_elements
@@ -23,6 +24,7 @@ from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
 from gitops.kubeconform import validate as kubeconform_validate
 from gitops.paths import CLUSTER_SECRETS
 from gitops.pullcharts import pinned_charts, pull_command
+from gitops.render import render_environment
 from gitops.repo import applicationsets, context_for, environments, load_manifests
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "cluster_secret_stand_in",
     "comparable_files",
     "context_for",
+    "controlplane",
     "environments",
     "expand",
     "kubeconform_validate",
@@ -41,6 +44,8 @@ __all__ = [
     "pinned_charts",
     "promote_module",
     "pull_command",
+    "rehearse",
+    "render_environment",
     "render_go_templates",
     "run_script",
 ]
