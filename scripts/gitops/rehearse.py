@@ -15,7 +15,8 @@ Per Application, as Argo CD's sync does (gitops-engine's sync tasks):
   kubectl's last-applied annotation (and its size limit); `Replace=true` replaces;
   `SkipDryRunOnMissingResource=true` lets a custom resource wait for its CRD;
 - CustomResourceDefinitions first, across Applications, each waited on until Established;
-- Applications are retried, as Argo CD's retry would, until a round changes nothing.
+- Applications are retried, as Argo CD's retry would, until a round changes nothing;
+- the Applications themselves are applied too (Argo CD's CRD validates them).
 What the rehearsal cannot do: no kubelet runs a container (hook Jobs are created, never
 completed), no cloud controller answers (Ingresses get no address), no webhook backend runs:
 admission webhooks are applied with `failurePolicy: Ignore`, and the output says so.
@@ -172,6 +173,7 @@ class Application:
     name: str
     spec: dict
     objects: list[dict]
+    manifest: dict = field(default_factory=dict)  # the Application object itself
 
     @property
     def options(self) -> set[str]:
@@ -188,7 +190,9 @@ def load_rendered(folder: Path) -> list[Application]:
     for app_folder in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         application = yaml.safe_load((app_folder / "application.yaml").read_text())
         objects = load_manifests((app_folder / "manifests.yaml").read_text())
-        applications.append(Application(application["metadata"]["name"], application["spec"], objects))
+        applications.append(
+            Application(application["metadata"]["name"], application["spec"], objects, application)
+        )
     return applications
 
 
@@ -428,6 +432,33 @@ class Rehearsal:
                 break
             self.progress(f"rehearse: round {round_}: {sum(map(len, pending.values()))} objects to retry")
 
+    def apply_applications(self, applications: list[Application]) -> None:
+        """The Applications themselves, as the ApplicationSet controller writes them: validated
+        by Argo CD's own CRD (the argo-cd add-on installs it)."""
+        for app in applications:
+            obj = app.manifest
+            path = self.api.path(obj)
+            ref = describe(obj)
+            if path is None:
+                self.outcomes[app.name].refused[ref] = (
+                    "the server does not serve argoproj.io/v1alpha1 Application"
+                )
+                continue
+            response = self.api.client.patch(
+                path,
+                content=json.dumps(obj),
+                params={
+                    "fieldManager": "argocd-applicationset-controller",
+                    "force": "true",
+                    "fieldValidation": "Strict",
+                },
+                headers={"Content-Type": "application/apply-patch+yaml"},
+            )
+            if response.status_code >= 400:
+                self.outcomes[app.name].refused[ref] = _message(response)
+            else:
+                self.outcomes[app.name].applied.add(ref)
+
     def prune(self, before: list[Application], after: list[Application]) -> None:
         """What a sync with prune does to objects the new render no longer has."""
         kept = {(a.name, describe(o)) for a in after for o in a.objects}
@@ -490,27 +521,25 @@ class Rehearsal:
         return status.get("replicas", 0) >= min(wanted, 1)
 
     def _failed_creates(self, namespace: str, obj: dict) -> list[str]:
-        """FailedCreate events of the workload, or of its ReplicaSets (a Deployment's)."""
-        names = {obj["metadata"]["name"]}
+        """FailedCreate events of the live workload, or of its ReplicaSets (a Deployment's),
+        matched by uid: a hook Job replaced at this sync is a new object, whose predecessor's
+        events (an earlier render's, with --from) are not its own."""
+        live = self.api.get(obj)
+        if not live:
+            return []
+        uids = {live["metadata"]["uid"]}
         if obj["kind"] == "Deployment":
-            sets = (
-                self.api.client.get(f"/apis/apps/v1/namespaces/{namespace}/replicasets")
-                .json()
-                .get("items", [])
-            )
-            names |= {
-                rs["metadata"]["name"]
-                for rs in sets
-                if any(
-                    o.get("kind") == "Deployment" and o.get("name") == obj["metadata"]["name"]
-                    for o in rs["metadata"].get("ownerReferences", [])
-                )
+            sets = self.api.client.get(f"/apis/apps/v1/namespaces/{namespace}/replicasets").json()
+            uids |= {
+                rs["metadata"]["uid"]
+                for rs in sets.get("items", [])
+                if any(o.get("uid") in uids for o in rs["metadata"].get("ownerReferences", []))
             }
         events = self.api.client.get(f"/api/v1/namespaces/{namespace}/events").json().get("items", [])
         return [
             e["message"]
             for e in events
-            if e.get("reason") == "FailedCreate" and e["involvedObject"].get("name") in names
+            if e.get("reason") == "FailedCreate" and e["involvedObject"].get("uid") in uids
         ]
 
     def check_references(self, applications: list[Application]) -> None:
@@ -604,6 +633,7 @@ def rehearse(
     rehearsal.sync(head)
     if base is not None:
         rehearsal.prune(base, head)
+    rehearsal.apply_applications(head)
     progress("rehearse: waiting for the controllers to create the workloads' Pods")
     rehearsal.settle(head)
     rehearsal.check_references(head)

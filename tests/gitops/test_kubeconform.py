@@ -1,7 +1,7 @@
-"""kubeconform validates what Argo CD would apply to each environment: every object of every
-Application (a List's items as Argo CD splits them) and the Applications themselves, -strict,
-for the environment's Kubernetes release, against local schemas only; a kind with no schema is
-an error naming it, never skipped."""
+"""kubeconform, the offline validator of the charts' ci scenarios (charts/*/tests): -strict,
+for a Kubernetes release, against local schemas only; a kind with no schema is an error naming
+it, never skipped. What each environment renders is validated by the API server itself instead,
+with strict field validation, CEL rules and admission (scripts/rehearse, tests/controlplane)."""
 
 import json
 
@@ -20,19 +20,6 @@ def kube_version(env: str) -> str:
 
 def verdicts(objects, version="1.33.0"):
     return kubeconform_validate(objects, version, [crd_schemas_dir()])
-
-
-def test_every_object_of_every_application_is_valid(rendered):
-    objects = []
-    for name, application in rendered.applications().items():
-        objects += [application, *rendered.objects(name)]
-    judged = verdicts(objects, kube_version(rendered.env))
-    assert len(judged) == len(objects) > 300
-    invalid = [str(v) for v in judged if v.status != "Valid"]
-    assert not invalid, "\n".join(invalid)
-    # Custom resources among them: judged against the CRDs the environment installs.
-    kinds = {v.kind for v in judged}
-    assert {"Application", "ExternalSecret", "ScaledObject", "ServiceMonitor", "NodePool"} <= kinds
 
 
 DEPLOYMENT = {

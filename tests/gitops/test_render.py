@@ -1,6 +1,6 @@
 """scripts/render writes, for every environment, what Argo CD would apply: every Application
-rendered (our charts and the upstream add-ons); kubeconform validates all of it
-(test_kubeconform.py)."""
+rendered (our charts and the upstream add-ons); the API server validates all of it
+(tests/controlplane/test_rehearse.py)."""
 
 import re
 
