@@ -134,7 +134,8 @@ def test_the_service_account_carries_the_irsa_role_and_mounts_no_token(chart):
     objects = render_chart(
         chart=chart, release=chart, values=merged(REQUIRED[chart], {"serviceAccount": {"roleArn": role}})
     )
-    (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
+    # The app's own (the migration Job's, a PreSync hook, carries no role).
+    (account,) = [o for o in objects if o["kind"] == "ServiceAccount" and o["metadata"]["name"] == chart]
     assert account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": role}
     assert account["automountServiceAccountToken"] is False
 

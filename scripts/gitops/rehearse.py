@@ -248,13 +248,16 @@ def tracking_id(app: str, obj: dict) -> str:
     return f"{app}:{_group(obj['apiVersion'])}/{obj['kind']}:{meta.get('namespace', '')}/{meta['name']}"
 
 
+def _key(obj: dict) -> str:
+    return f"{_group(obj['apiVersion'])}/{describe(obj)}"
+
+
 def shared_objects(applications: list[Application]) -> dict[str, list[str]]:
     """Objects more than one Application renders (Argo CD: a shared resource, synced by both)."""
     owners = defaultdict(set)
     for app in applications:
         for obj in app.objects:
-            key = f"{_group(obj['apiVersion'])}/{describe(obj)}"
-            owners[key].add(app.name)
+            owners[_key(obj)].add(app.name)
     return {key: sorted(apps) for key, apps in owners.items() if len(apps) > 1}
 
 
@@ -262,12 +265,14 @@ def shared_objects(applications: list[Application]) -> dict[str, list[str]]:
 
 
 class Rehearsal:
-    def __init__(self, api: Api, progress=print):
+    def __init__(self, api: Api, progress=print, owners: dict[str, str] | None = None):
         self.api = api
         self.progress = progress
         self.outcomes: dict[str, Outcome] = defaultdict(Outcome)
-        self.notes: list[str] = []
         self.webhooks_relaxed: list[str] = []
+        # The tracking id each object was applied with, by the rehearsal's syncs so far (what
+        # the live objects' tracking annotations say, without reading each one back).
+        self.owners: dict[str, str] = {} if owners is None else owners
 
     # One object
 
@@ -290,11 +295,7 @@ class Rehearsal:
         return obj
 
     def owner_conflict(self, task: Task) -> str | None:
-        live = self.api.get(task.obj)
-        if not live:
-            return None
-        tracked = (live["metadata"].get("annotations") or {}).get(TRACKING, "")
-        owner = tracked.split(":", 1)[0]
+        owner = self.owners.get(_key(task.obj))
         if owner and owner != task.app:
             return f"already synced by Application {owner}: two Applications render this object"
         return None
@@ -339,6 +340,7 @@ class Rehearsal:
         outcome.warnings += [f"{task.ref}: {w}" for w in _warnings(response)]
         if response.status_code >= 400:
             return False, _message(response)
+        self.owners[_key(task.obj)] = task.app
         return True, ""
 
     def _wait_gone(self, obj: dict, seconds: float = 30) -> None:
@@ -378,20 +380,25 @@ class Rehearsal:
                     applied.append(task)
                 else:
                     self.outcomes[app.name].refused[task.ref] = why
+        # Established: the API server serves each version's kind (its discovery says so; a
+        # discovery document is small, where a CRD read back can weigh megabytes).
+        wanted = {
+            (f"{task.obj['spec']['group']}/{version['name']}", task.obj["spec"]["names"]["kind"]): task
+            for task in applied
+            for version in task.obj["spec"].get("versions", [])
+            if version.get("served", True)
+        }
         deadline = time.monotonic() + 60
-        for task in applied:
-            while True:
-                live = self.api.get(task.obj) or {}
-                conditions = {
-                    c["type"]: c["status"] for c in (live.get("status") or {}).get("conditions", [])
-                }
-                if conditions.get("Established") == "True":
-                    break
-                if time.monotonic() > deadline:
-                    self.outcomes[task.app].refused[task.ref] = "never Established"
-                    break
-                time.sleep(0.1)
-        self.api.discover()
+        while True:
+            self.api.discover()
+            missing = [task for key, task in wanted.items() if key not in self.api.kinds]
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                for task in missing:
+                    self.outcomes[task.app].refused[task.ref] = "never Established (its kind is not served)"
+                return
+            time.sleep(0.2)
 
     def sync(self, applications: list[Application]) -> None:
         shared = shared_objects(applications)
@@ -624,12 +631,12 @@ def rehearse(
 ) -> Rehearsal:
     """Sync `base` (if given), then `head`, as Argo CD would; returns the head's outcomes."""
     api.discover()
+    owners: dict[str, str] = {}
     if base is not None:
         progress(f"rehearse: syncing the base render ({len(base)} Applications)")
-        first = Rehearsal(api, progress)
-        first.sync(base)
+        Rehearsal(api, progress, owners).sync(base)
     progress(f"rehearse: syncing {len(head)} Applications")
-    rehearsal = Rehearsal(api, progress)
+    rehearsal = Rehearsal(api, progress, owners)
     rehearsal.sync(head)
     if base is not None:
         rehearsal.prune(base, head)

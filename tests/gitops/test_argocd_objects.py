@@ -84,4 +84,3 @@ def test_app_project_allows_no_cluster_scoped_kind_but_namespaces():
     assert projects()["platform-apps"]["spec"]["clusterResourceWhitelist"] == [
         {"group": "", "kind": "Namespace"}
     ]
-

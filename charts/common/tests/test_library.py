@@ -27,4 +27,5 @@ def test_worker_shaped_chart_renders_valid_objects():
         "NetworkPolicy",
         "PodDisruptionBudget",
         "ServiceAccount",
+        "ServiceAccount",
     ]
