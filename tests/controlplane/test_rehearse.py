@@ -42,6 +42,21 @@ def make_faults(repo: Path) -> None:
     # gene-api's Pods name a ConfigMap nothing provides.
     volume = "        - {name: extra, configMap: {name: gene-api-nowhere}}\n"
     edit(deployment, "      volumes:\n", "      volumes:\n" + volume)
+    # The migration Jobs changed, as hooks that are not replaced (HookSucceeded only): a Job's
+    # template is immutable, and the one an earlier sync left is there still.
+    library = repo / "charts/common/templates/_objects.tpl"
+    edit(
+        library,
+        '    {{- include "common.argocdHook" (dict "wave" "0") | nindent 4 }}\n',
+        "    argocd.argoproj.io/hook: PreSync\n"
+        "    argocd.argoproj.io/hook-delete-policy: HookSucceeded\n"
+        '    argocd.argoproj.io/sync-wave: "0"\n',
+    )
+    pod_labels = (
+        '{{- include "common.componentLabels" (dict "context" $context "component" "migration")'
+        " | nindent 8 }}\n"
+    )
+    edit(library, pod_labels, pod_labels + "        tier: migrate\n")
     # karpenter's chart renders the CRDs karpenter-crd owns.
     edit(repo / "argocd/platform/addons-applicationset.yaml", "            skipCrds: true\n", "")
 
@@ -77,6 +92,10 @@ def test_pods_the_namespaces_pod_security_level_refuses_are_refused(refused):
 
 def test_an_upgrade_changing_an_immutable_field_is_refused(refused):
     assert "field is immutable" in refused["gene-api-hml"]["Deployment chr21/gene-api"]
+
+
+def test_an_upgrade_changing_a_jobs_template_without_replacing_the_hook_is_refused(refused):
+    assert "field is immutable" in refused["web-hml"]["Job chr21/web-migrate"]
 
 
 def test_an_object_two_applications_render_is_refused_in_both(refused):
