@@ -15,7 +15,7 @@ from .outdir import OutdirError, check_outdir, write_whole
 from .paths import REPO
 from .promote import PromotionError, promote, release, rollback, undo_promotion
 from .render import RenderError, render_environment
-from .repo import RepoError, environment_settings, load_manifests
+from .repo import RepoError, check_environment, environment_settings, load_manifests
 
 # Every error a user can cause: each becomes one line on stderr and exit status 1.
 ERRORS = (
@@ -166,6 +166,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_rehearse(args: argparse.Namespace) -> int:
     """Render ENV (and REF's render first, with --from) and sync it into a fresh control plane."""
     started = time.monotonic()
+    check_environment(args.env, REPO)  # refused before any work, and never echoed whole
     with tempfile.TemporaryDirectory() as scratch:
         renders = {}
         for label, ref in (("base", args.base), ("head", None)):

@@ -19,6 +19,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -227,6 +228,29 @@ def running(controller_manager: bool = True, bin_dir: Path = BIN) -> Iterator[Co
     paths = binaries(bin_dir)
     folder = Path(tempfile.mkdtemp(prefix="chr21-control-plane-"))
     (folder / "logs").mkdir()
+    with _stopped_on_sigterm():
+        yield from _running(folder, paths, controller_manager)
+
+
+@contextmanager
+def _stopped_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, `kill`) unwinds the block like Ctrl-C does, so the
+    processes, which run in sessions of their own, are stopped rather than left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _running(folder: Path, paths: dict[str, Path], controller_manager: bool) -> Iterator[ControlPlane]:
     try:
         make_certificates(folder)
         etcd_client, etcd_peer, api_port, kcm_port = (_free_port() for _ in range(4))

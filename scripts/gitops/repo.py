@@ -158,7 +158,7 @@ def environments(repo: Path) -> list[str]:
 def check_environment(name: str, repo: Path) -> str:
     known = environments(repo)
     if name not in known or not _NAME.fullmatch(name):
-        raise RepoError(f"unknown environment {name!r}; known: {', '.join(known)}")
+        raise RepoError(f"unknown environment {name[:60]!r}; known: {', '.join(known)}")
     return name
 
 

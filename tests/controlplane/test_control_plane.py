@@ -3,8 +3,13 @@ environments run, reporting that version, with a controller-manager that creates
 workload and Pod Security admission that refuses them; a component that cannot start says why
 with its own last log lines."""
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -116,3 +121,25 @@ def test_nothing_is_left_behind(tmp_path):
         assert cluster["cluster"]["server"] == plane.server
     assert not folder.exists()
     assert all(p.poll() is not None for p in processes)
+
+
+def test_a_terminated_process_stops_its_control_plane(tmp_path):
+    """SIGTERM (a cancelled CI job) unwinds like Ctrl-C: the components, in sessions of their
+    own, would outlive the process otherwise."""
+    script = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(REPO / 'scripts')!r})\n"
+        "from gitops import controlplane\n"
+        "with controlplane.running(controller_manager=False) as plane:\n"
+        "    pids = ' '.join(str(p.pid) for p in plane.processes.values())\n"
+        "    print(plane.folder, pids, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    folder, *pids = child.stdout.readline().split()
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not Path(folder).exists()
+    for pid in map(int, pids):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

@@ -57,6 +57,12 @@ def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
     assert_refused(result, "unknown environment 'staging'; known: hml, prod")
 
 
+def test_an_oversized_environment_name_is_refused_and_not_echoed_whole():
+    result = run_script("rehearse", "x" * 5000)
+    assert_refused(result, "unknown environment 'xxxx")
+    assert len(result.stderr) < 300  # nothing rendered, no control plane started
+
+
 def test_a_chart_in_neither_place_is_an_error_naming_it(tmp_path):
     result = run_script("render", "hml", str(tmp_path / "out"), env={"HELM_CHARTS_DIR": str(tmp_path)})
     assert result.returncode == 1
