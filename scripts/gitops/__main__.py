@@ -168,21 +168,19 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     started = time.monotonic()
     check_environment(args.env, REPO)  # refused before any work, and never echoed whole
     with tempfile.TemporaryDirectory() as scratch:
-        renders = {}
-        for label, ref in (("base", args.base), ("head", None)):
-            if label == "base" and ref is None:
-                continue
-            out = Path(scratch, label)
+
+        def rendered(ref: str | None, label: str) -> list:
             _progress(f"rehearse: rendering {args.env} at {ref or 'the working tree'}")
-            render_environment(args.env, out, ref, progress=lambda _: None)
-            renders[label] = rehearse.load_rendered(out)
+            render_environment(args.env, Path(scratch, label), ref, progress=lambda _: None)
+            return rehearse.load_rendered(Path(scratch, label))
+
+        base = rendered(args.base, "base") if args.base else None
+        head = rendered(None, "head")
         _progress("rehearse: starting a control plane (etcd, kube-apiserver, kube-controller-manager)")
         with controlplane.running() as plane:
             _progress(f"rehearse: Kubernetes {plane.version()} at {plane.server}")
-            result = rehearse.rehearse(
-                rehearse.Api(plane.api), renders["head"], renders.get("base"), progress=_progress
-            )
-    text, refused = rehearse.report(result, renders["head"])
+            result = rehearse.rehearse(rehearse.Api(plane.api), head, base, progress=_progress)
+    text, refused = rehearse.report(result, head)
     what = f"{args.env} (from {args.base})" if args.base else args.env
     print(f"## Rehearsal of {what} on a real API server\n\n{text}", end="")
     seconds = time.monotonic() - started

@@ -1,7 +1,8 @@
 """ApplicationSet expansion offline, following Argo CD's semantics for what this repository
 uses: list, clusters, git files and matrix generators; goTemplate with missingkey=error;
 every string of the template (and of a matrix's second generator) rendered on its own, and
-a key two generators of a matrix both set refused (Argo CD keeps the first's silently);
+a key a git file's parameters share with another generator of the matrix refused (Argo CD
+keeps the first's silently);
 templatePatch rendered whole, then merged into the Application.
 
 The clusters are the cluster-secret stand-ins in argocd/cluster-secrets/, and a git

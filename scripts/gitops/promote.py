@@ -249,17 +249,42 @@ class ChartsPin(Pin):
         return value[:12] if value else "the branch"
 
 
-class AddonPin(Pin):
+class EnvironmentEntry(Pin):
+    """environment.<block>.<what> of environments/<env>/env.yaml: one entry of a map there."""
+
+    block: str  # the map's key under `environment:`
+
+    def __init__(self, what: str, env: str, repo: Path):
+        super().__init__(what, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
+
+    def checked(self, entry):
+        """The entry's value, checked against its grammar (None: the map has no such entry)."""
+        raise NotImplementedError
+
+    def value(self, data):
+        entries = _environment(data, self.where).get(self.block)
+        return self.checked(entries.get(self.what) if isinstance(entries, dict) else None)
+
+    def with_value(self, data, new):
+        entries = {**data["environment"][self.block], self.what: new}
+        return {**data, "environment": {**data["environment"], self.block: entries}}
+
+    def replaced(self, text, new):
+        line = re.compile(rf"    {re.escape(self.what)}:.*")
+        return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block=self.block)
+
+
+class AddonPin(EnvironmentEntry):
     """environment.addonVersions.<addon>: the add-on chart's version."""
+
+    block = "addonVersions"
 
     def __init__(self, addon: str, env: str, repo: Path):
         check_environment(env, repo)
-        super().__init__(addon, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
+        super().__init__(addon, env, repo)
         self.trailer = f"Promoted-Addon: {addon}"
 
-    def value(self, data):
-        versions = _environment(data, self.where).get("addonVersions")
-        version = versions.get(self.what) if isinstance(versions, dict) else None
+    def checked(self, version):
         if not isinstance(version, str) or not CHART_VERSION.fullmatch(version):
             raise PromotionError(
                 f"{self.where}: addonVersions.{self.what} {str(version)[:60]!r} is not a chart version "
@@ -267,30 +292,18 @@ class AddonPin(Pin):
             )
         return version
 
-    def with_value(self, data, new):
-        versions = {**data["environment"]["addonVersions"], self.what: new}
-        return {**data, "environment": {**data["environment"], "addonVersions": versions}}
-
-    def replaced(self, text, new):
-        line = re.compile(rf"    {re.escape(self.what)}:.*")
-        return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="addonVersions")
-
 
 # imageOrigins.<app>: "" (nothing recorded yet), or what the commands below write.
 IMAGE_ORIGIN = re.compile(r"(built from|promoted from [a-z][a-z0-9-]{0,30} at) [0-9a-f]{40}")
 
 
-class ImageOrigin(Pin):
+class ImageOrigin(EnvironmentEntry):
     """environment.imageOrigins.<app>: where the app's image came from, written with it."""
 
+    block = "imageOrigins"
     trailer = ""
 
-    def __init__(self, app: str, env: str, repo: Path):
-        super().__init__(app, env, repo / ENVIRONMENTS / env / "env.yaml", repo)
-
-    def value(self, data):
-        origins = _environment(data, self.where).get("imageOrigins")
-        origin = origins.get(self.what) if isinstance(origins, dict) else None
+    def checked(self, origin):
         if origin is None:
             raise PromotionError(
                 f'{self.where}: imageOrigins has no entry for {self.what} (add `{self.what}: ""`)'
@@ -301,14 +314,6 @@ class ImageOrigin(Pin):
                 '"built from <commit>" or "promoted from <environment> at <commit>" (full commit ids)'
             )
         return origin
-
-    def with_value(self, data, new):
-        origins = {**data["environment"]["imageOrigins"], self.what: new}
-        return {**data, "environment": {**data["environment"], "imageOrigins": origins}}
-
-    def replaced(self, text, new):
-        line = re.compile(rf"    {re.escape(self.what)}:.*")
-        return _replace_line(text, line, f'    {self.what}: "{new}"', self.where, block="imageOrigins")
 
 
 def pin_for(what: str, env: str, repo: Path) -> Pin:

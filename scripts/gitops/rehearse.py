@@ -198,10 +198,8 @@ def load_rendered(folder: Path) -> list[Application]:
 
 def tasks_of(app: Application) -> list[Task]:
     tasks = []
-    for original in app.objects:
-        obj = copy.deepcopy(original)
-        meta = obj.setdefault("metadata", {})
-        annotations = meta.get("annotations") or {}
+    for obj in app.objects:  # read only: prepared() copies what it applies
+        annotations = obj["metadata"].get("annotations") or {}
         hook = annotations.get("argocd.argoproj.io/hook")
         helm_hook = annotations.get("helm.sh/hook")
         if hook:
@@ -367,19 +365,17 @@ class Rehearsal:
                 if response.status_code >= 400 and response.status_code != 409:
                     self.outcomes[app.name].refused[describe(namespace)] = _message(response)
 
-    def apply_crds(self, applications: list[Application]) -> None:
-        """CustomResourceDefinitions first, each waited on until Established."""
+    def apply_crds(self, crds: list[tuple[Task, set[str]]]) -> None:
+        """CustomResourceDefinitions (each with its Application's sync options) first, each
+        waited on until Established."""
         applied = []
-        for app in applications:
-            for task in tasks_of(app):
-                if task.obj["kind"] != "CustomResourceDefinition":
-                    continue
-                ok, why = self.apply(task, app.options)
-                if ok:
-                    self.outcomes[app.name].applied.add(task.ref)
-                    applied.append(task)
-                else:
-                    self.outcomes[app.name].refused[task.ref] = why
+        for task, options in crds:
+            ok, why = self.apply(task, options)
+            if ok:
+                self.outcomes[task.app].applied.add(task.ref)
+                applied.append(task)
+            else:
+                self.outcomes[task.app].refused[task.ref] = why
         # Established: the API server serves each version's kind (its discovery says so; a
         # discovery document is small, where a CRD read back can weigh megabytes).
         wanted = {
@@ -407,12 +403,13 @@ class Rehearsal:
                 others = ", ".join(a for a in apps if a != app)
                 self.outcomes[app].refused[f"{key.split('/', 1)[1]} (shared)"] = f"also rendered by {others}"
         self.create_namespaces(applications)
-        self.apply_crds(applications)
-        pending = {
-            app.name: [t for t in tasks_of(app) if t.obj["kind"] != "CustomResourceDefinition"]
-            for app in applications
-        }
+        tasks = {app.name: tasks_of(app) for app in applications}
         by_name = {app.name: app for app in applications}
+        crd = "CustomResourceDefinition"
+        self.apply_crds(
+            [(t, by_name[t.app].options) for ts in tasks.values() for t in ts if t.obj["kind"] == crd]
+        )
+        pending = {name: [t for t in ts if t.obj["kind"] != crd] for name, ts in tasks.items()}
         for round_ in range(1, ROUNDS + 1):
             progressed = False
             for name in sorted(pending):
