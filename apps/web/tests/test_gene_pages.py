@@ -21,6 +21,19 @@ def test_home_says_what_the_platform_holds_and_draws_the_overview(client, with_a
     assert client.get(stylesheet).status_code == 200
 
 
+def test_home_has_the_search_box_and_the_way_to_annotate_a_file(client, with_api, django_user_model):
+    text = client.get("/").content.decode()
+    search = re.search(r'<form method="get" action="/genes/" role="search">(.*?)</form>', text, re.S)[1]
+    assert 'name="q"' in search
+    assert 'maxlength="200"' in search
+    assert 'href="/accounts/signup/"' in text.split('id="annotate-title"')[1]
+    assert 'href="/accounts/login/?next=/jobs/new/"' in text
+    client.force_login(django_user_model.objects.create_user("alice", password="a long enough password"))
+    annotate = client.get("/").content.decode().split('id="annotate-title"')[1]
+    assert 'href="/jobs/new/"' in annotate
+    assert "/accounts/signup/" not in annotate
+
+
 def test_search_finds_app_by_name_and_links_its_page(client, with_api):
     page = client.get("/genes/", {"q": "APP"})
     assert page.status_code == 200

@@ -75,6 +75,10 @@ def accessible(page: Page) -> None:
 
 def sign_up(page: Page, name: str) -> None:
     page.goto("/accounts/signup/")
+    fill_sign_up(page, name)
+
+
+def fill_sign_up(page: Page, name: str) -> None:
     accessible(page)
     page.get_by_label("Username").fill(name)
     page.locator("#id_password1").fill(PASSWORD)
@@ -102,12 +106,12 @@ def upload(page: Page, path_or_file) -> str:
     return page.url
 
 
-def test_search_for_app_and_open_its_page(page: Page):
+def test_search_for_app_from_the_home_page_and_open_its_page(page: Page):
     page.goto("/")
     accessible(page)
-    page.get_by_role("link", name="Search them").click()
-    page.get_by_label("Gene id, name or words of its description").fill("APP")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("search").get_by_label("Gene id, name or words of its description").fill("APP")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/genes/\?q=APP$"))
     accessible(page)
     page.get_by_role("link", name="ENSG00000142192").click()
     expect(page.locator("h1")).to_have_text("APP")
@@ -127,6 +131,28 @@ def test_look_at_a_region_and_download_its_genes(page: Page):
     rows = Path(download.value.path()).read_text().splitlines()
     assert rows[0].startswith("gene_stable_id\t")
     assert any(row.startswith("ENSG00000142192\tAPP\t") for row in rows[1:])
+
+
+def test_a_visitor_learns_on_the_home_page_how_to_annotate_a_file(page: Page):
+    page.goto("/")
+    annotate = page.get_by_role("region", name="Annotate your intervals")
+    expect(annotate).to_contain_text("BED, VCF or gene list")
+    annotate.get_by_role("link", name="sign up").click()
+    fill_sign_up(page, "erin")
+    page.get_by_role("button", name="Log out erin").click()
+    page.goto("/")
+    page.get_by_role("region", name="Annotate your intervals").get_by_role("link", name="log in").click()
+    accessible(page)
+    page.get_by_label("Username").fill("erin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/jobs/new/$"))
+    expect(page.get_by_label("File")).to_be_visible()
+    page.goto("/")
+    page.get_by_role("region", name="Annotate your intervals").get_by_role(
+        "link", name="Annotate a file"
+    ).click()
+    expect(page.locator("h1")).to_have_text("Annotate a file")
 
 
 def test_sign_up_upload_and_watch_the_job_finish_without_a_reload(page: Page):

@@ -25,7 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
         overview = pictures.density(api.all_genes())
         cache.set("overview", overview, OVERVIEW_SECONDS)
     by_type = sorted(stats["by_gene_type"].items(), key=lambda item: -item[1])
-    return render(request, "genes/home.html", {"stats": stats, "by_type": by_type, "overview": overview})
+    return render(
+        request,
+        "genes/home.html",
+        {"stats": stats, "by_type": by_type, "overview": overview, "search": SearchForm()},
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
