@@ -143,6 +143,8 @@ CHECKS = [
     Check(
         "ruff-format", "Python formatting", lambda root: [tool("ruff"), "format", "--check", "--diff", "."]
     ),
+    # The contracts in pyproject.toml: chr21_common imports no app, and no app imports another.
+    Check("import-linter", "Python layers", lambda root: [tool("lint-imports")]),
     Check(
         "yamllint",
         "YAML files",

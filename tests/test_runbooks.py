@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.state import JobStore
+from chr21_common.models import Job
 from sqlalchemy import update
 
 from gene_api.core.config import Settings
-from gene_api.db import make_engine
-from gene_api.jobs.state import JobStore
-from gene_api.models import Job
 from tests.support.gitops import git, repository_copy
 from tests.support.paths import REPO, helm_charts_dir
 from tests.support.terraform import locals_, resources, unquoted

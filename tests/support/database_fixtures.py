@@ -4,11 +4,11 @@
 from collections.abc import Iterator
 
 import pytest
+from chr21_common.db import make_engine
 from sqlalchemy import Engine
 
 from gene_api import migrate
 from gene_api.core.config import Settings
-from gene_api.db import make_engine
 from gene_api.seed import seed
 from tests.support.databases import ThrowawayDatabases
 

@@ -1,4 +1,4 @@
-"""The platform's logs as the tests read them: JSON lines (gene_api/core/logging.py for the API
+"""The platform's logs as the tests read them: JSON lines (chr21_common/logs.py for the API
 and the worker, chr21_web/logs.py for the frontend), each with the request id it was written for."""
 
 import json

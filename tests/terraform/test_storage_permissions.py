@@ -1,4 +1,4 @@
-"""The S3 calls each runner of the pipeline makes (gene_api/jobs/storage.py, by the Storage
+"""The S3 calls each runner of the pipeline makes (chr21_common/jobs/storage.py, by the Storage
 method it calls on each bucket) are allowed by its IAM policy: the gene API's and the worker's
 IRSA roles (iam.tf) and the Batch job's role (pipeline.tf). A job deleted or expired has its
 files listed under its prefix and deleted, so both need s3:ListBucket on the bucket itself."""

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
 from fastapi.testclient import TestClient
 
 from annotator.config import WorkerSettings
 from annotator.genes import GeneSource
 from annotator.runner import celery_places, run_job
-from gene_api.db import make_engine
-from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
 from tests.support.aws import aws  # noqa: F401 -- a fixture, used by name
 from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by name
@@ -20,7 +20,7 @@ from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by
     seeded_url,
 )
 from tests.support.jobs import bearer
-from worker.tests.workers import worker_settings
+from worker.tests.workers import api_settings, worker_settings
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Stack:
 def stack(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     settings = worker_settings(seeded_url, tmp_path_factory.mktemp("pipeline"))
     engine = make_engine(settings)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(api_settings(settings))) as client:
         yield Stack(settings, client, JobServices.from_settings(settings, engine), GeneSource(engine))
     engine.dispose()
 

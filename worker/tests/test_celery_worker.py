@@ -5,13 +5,13 @@ back through the database, not a result backend."""
 
 import httpx
 import pytest
+from chr21_common.db import make_engine
 from fastapi.testclient import TestClient
 
-from gene_api.db import make_engine
 from gene_api.main import create_app
 from tests.support.jobs import bearer
 from tests.support.logs import json_lines, with_request_id
-from worker.tests.workers import own_queue, wait_for, worker, worker_settings
+from worker.tests.workers import api_settings, own_queue, wait_for, worker, worker_settings
 
 BROKERS = {
     "redis": "redis://127.0.0.1:6379/0",
@@ -26,7 +26,10 @@ BED = b"chr21\t25880535\t25880600\tin_app\n21\t10\t20\tfar_left\n"
 def test_the_worker_runs_a_job_sent_through_the_broker(broker, postgres_url, tmp_path, request):
     settings = worker_settings(postgres_url, tmp_path, **own_queue(broker, request))
     queue = settings.job_queue
-    with TestClient(create_app(settings)) as api, worker(settings, tmp_path / "worker.log") as running:
+    with (
+        TestClient(create_app(api_settings(settings))) as api,
+        worker(settings, tmp_path / "worker.log") as running,
+    ):
         headers = {**bearer(), "X-Request-ID": f"trace-{queue}"}
         response = api.post("/jobs", files={"file": ("a.bed", BED)}, headers=headers)
         assert response.status_code == 202, response.text

@@ -20,20 +20,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
+from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from annotator.engine import GeneTable
 from annotator.pipeline import annotate_file
 from gene_api.dataset import read_genes
-from gene_api.db import make_engine
 from gene_api.jobs.recovery import recover
-from gene_api.jobs.services import JobServices
-from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from gene_api.main import create_app
 from tests.support.jobs import bearer
 from worker.tests.test_celery_worker import BROKERS
-from worker.tests.workers import Worker, own_queue, wait_for, worker, worker_settings
+from worker.tests.workers import Worker, api_settings, own_queue, wait_for, worker, worker_settings
 
 # A worker's main process killed alone (its job's process must die with it), or with its job's
 # process, as a pod's death kills both; a job's process killed alone.
@@ -77,18 +77,18 @@ def test_every_job_ends_once_whichever_process_dies_when(broker, own_postgres_ur
         # Short, for the test: production's are 10, 60 and 900 s.
         job_heartbeat_seconds=1,
         job_stale_after_seconds=4,  # well above the beat: a busy machine delays a beat, not 3
-        job_redispatch_after_seconds=3,
     )
+    api_side = api_settings(settings, job_redispatch_after_seconds=3)
     reference = tmp_path / "reference"
     reference.mkdir()
     (tmp_path / "input.bed").write_bytes(BED)
     annotate_file(tmp_path / "input.bed", reference, GeneTable.from_rows(read_genes()))
     engine = make_engine(settings)
-    services = JobServices.from_settings(settings, engine)
+    services = JobServices.from_settings(api_side, engine)
     log = tmp_path / "worker.log"
     plan = tmp_path / "faults.json"
     started = time.monotonic()
-    with TestClient(create_app(settings)) as api:
+    with TestClient(create_app(api_side)) as api:
         ids = []
         for _ in range(len(KILLS) + UNDISTURBED):
             response = api.post("/jobs", files={"file": ("input.bed", BED)}, headers=bearer("unlucky"))

@@ -24,7 +24,7 @@ from tests.support.aws import new_bucket
 from tests.support.jobs import bearer
 from tests.support.logs import json_lines, with_request_id
 from tests.support.paths import REPO
-from worker.tests.workers import ANNOTATOR, environment, wait_for, worker_settings
+from worker.tests.workers import ANNOTATOR, api_settings, environment, wait_for, worker_settings
 
 STATE_MACHINE = REPO / "worker" / "statemachine" / "annotate.asl.json"
 ASL_VALIDATOR = REPO / ".tools" / "bin" / "asl-validator"
@@ -129,7 +129,7 @@ def run_as_batch(command: list[str], settings) -> subprocess.CompletedProcess:
 @pytest.fixture
 def aws_api(batch, postgres_url, tmp_path):
     settings = aws_settings(postgres_url, tmp_path, state_machine(definition(), batch))
-    with TestClient(create_app(settings)) as api:
+    with TestClient(create_app(api_settings(settings))) as api:
         yield settings, api
 
 

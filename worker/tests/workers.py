@@ -14,8 +14,10 @@ from pathlib import Path
 
 import boto3
 import pytest
+from chr21_common.settings import SharedSettings
 
 from annotator.config import WorkerSettings
+from gene_api.core.config import Settings
 from tests.support.jobs import jobs_settings
 from tests.support.servers import free_port, wait_until_ok
 
@@ -49,9 +51,19 @@ def own_queue(broker: str, request: pytest.FixtureRequest, prefix: str = "test")
 def worker_settings(database_url: str, folder: Path, **overrides) -> WorkerSettings:
     """The worker's settings over the test stack's (tests/support/jobs.py), with `overrides`.
     Jobs are staged in the test's folder: a killed worker's job folder is left there, not in /tmp."""
+    unknown = set(overrides) - set(WorkerSettings.model_fields)
+    assert not unknown, f"not the worker's settings (api_settings takes the API's): {sorted(unknown)}"
     (folder / "work").mkdir(parents=True, exist_ok=True)
     values = {**jobs_settings(database_url, folder).model_dump(), "work_folder": str(folder / "work")}
     return WorkerSettings(**{**values, **overrides})
+
+
+def api_settings(worker_settings: WorkerSettings, **overrides) -> Settings:
+    """The jobs API's settings over the worker's database, storages and broker: what the two
+    share (SharedSettings), the test stack's API settings, and `overrides`."""
+    shared = worker_settings.model_dump(include=set(SharedSettings.model_fields) - {"database_url"})
+    folder = Path(worker_settings.work_folder).parent
+    return jobs_settings(worker_settings.database_url, folder, **{**shared, **overrides})
 
 
 @dataclass

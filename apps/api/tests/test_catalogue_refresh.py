@@ -1,13 +1,13 @@
 """Each worker serves a snapshot of the catalogue and swaps it when the database is re-seeded."""
 
 import pytest
+from chr21_common.db import make_engine
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.dataset import DATA_FILE
-from gene_api.db import make_engine
 from gene_api.main import create_app
 from gene_api.seed import seed
 

@@ -5,16 +5,16 @@ write; a database it cannot read is a 0 in gene_api_jobs_read_ok, never a failed
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.state import JobStore
+from chr21_common.models import Job
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, update
 
 from gene_api import migrate
 from gene_api.core.config import Settings
-from gene_api.db import make_engine
 from gene_api.jobs.metrics import JobsCollector
-from gene_api.jobs.state import JobStore
-from gene_api.models import Job
 from tests.support.database_fixtures import BACKENDS
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.state import MAX_ATTEMPTS, JobStore
+from chr21_common.models import Job
 from sqlalchemy import update
 
 from gene_api import migrate
 from gene_api.cli import main
 from gene_api.core.config import Settings, get_settings
-from gene_api.db import make_engine
 from gene_api.jobs.recovery import Recovered, recover
-from gene_api.jobs.state import MAX_ATTEMPTS, JobStore
-from gene_api.models import Job
 from tests.support.database_fixtures import BACKENDS
 
 STALE = timedelta(seconds=60)

@@ -4,14 +4,14 @@ results after RESULT_RETENTION_DAYS; a job still queued or running is never touc
 
 from datetime import UTC, datetime, timedelta
 
+from chr21_common.jobs.state import RESULT_FILES
+from chr21_common.models import Job
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from gene_api.cli import main
 from gene_api.jobs.retention import Expired, expire
-from gene_api.jobs.state import RESULT_FILES
 from gene_api.main import create_app
-from gene_api.models import Job
 from tests.support.jobs import bearer, jobs_settings
 
 BED = b"chr21\t25880535\t25880600\tin_app\n"

@@ -3,12 +3,12 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from chr21_common.db import make_engine
+from chr21_common.models import Base
 from sqlalchemy import text
 
 from gene_api import migrate
 from gene_api.core.config import Settings
-from gene_api.db import make_engine
-from gene_api.models import Base
 
 
 # SQLite cannot reflect the expression index on lower(gene_name); PostgreSQL compares it.

@@ -1,8 +1,7 @@
 """GET /genes/nearest: the k nearest genes with signed distances, on both databases."""
 
 import pytest
-
-from gene_api.coordinates import signed_distance
+from chr21_common.coordinates import signed_distance
 
 
 def expected_nearest(genes_in_file, position, k, gene_type=None):

@@ -3,14 +3,14 @@
 import csv
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.models import Dataset, Gene
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.dataset import DATA_FILE
-from gene_api.db import make_engine
-from gene_api.models import Dataset, Gene
 from gene_api.seed import seed
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)

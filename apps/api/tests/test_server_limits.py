@@ -17,11 +17,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from chr21_common.db import make_engine
 from prometheus_client.parser import text_string_to_metric_families
 
 from gene_api import migrate
 from gene_api.core.config import Settings
-from gene_api.db import make_engine
 from gene_api.seed import seed
 from tests.support.jobs import TEST_SIGNING_KEY, bearer
 from tests.support.servers import answer_head, exchange, free_port, running

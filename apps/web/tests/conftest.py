@@ -7,18 +7,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
 from chr21_web import api
 from fastapi.testclient import TestClient
 
 from annotator.genes import GeneSource
 from annotator.runner import celery_places, run_job
 from apps.web.tests.apis import RecordingApi
-from gene_api.db import make_engine
-from gene_api.jobs.services import JobServices
 from gene_api.main import create_app
 from tests.support.database_fixtures import databases, migrated_and_seeded  # noqa: F401 -- fixtures, used by name
 from tests.support.jobs import TEST_SIGNING_KEY
-from worker.tests.workers import worker_settings
+from worker.tests.workers import api_settings, worker_settings
 
 
 @dataclass
@@ -38,7 +38,7 @@ def gene_api(databases, tmp_path_factory) -> Iterator[GeneApi]:
     def run(job_id: str) -> str:
         return run_job(job_id, services, genes, *celery_places(services, job_id))
 
-    with TestClient(create_app(settings), base_url="http://api.test") as client:
+    with TestClient(create_app(api_settings(settings)), base_url="http://api.test") as client:
         yield GeneApi(client, run)
     engine.dispose()
 

@@ -1,6 +1,6 @@
 """Every page answers with its request id (X-Request-ID: the visitor's when valid, else a new
 one) and sends the same id with each of its calls to the gene API, which keeps it: so the
-frontend's, the API's and a job's log lines of one visit share it (chr21_web/logs.py). The
+frontend's, the API's and a job's log lines of one visit share it (chr21_common/logs.py). The
 local stack's test follows one id through the three processes (tests/test_request_id_logs.py)."""
 
 import re

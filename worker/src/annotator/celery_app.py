@@ -1,9 +1,9 @@
-"""The Celery worker's app: the API's Celery configuration (gene_api.jobs.queue) plus the
+"""The Celery worker's app: the API's Celery configuration (chr21_common.jobs.queue) plus the
 task that runs a job, with the bounds of one job (config.py).
 
 Run it with `annotator worker` (the chart's command, and the Procfile's `worker` line).
 
-Its logs are the API's JSON lines (gene_api.core.logging), Celery's own included; while a task
+Its logs are the API's JSON lines (chr21_common.logs), Celery's own included; while a task
 runs they carry the id of the request that submitted the job (a header of the task's message).
 """
 
@@ -12,13 +12,13 @@ import queue
 import time
 
 from celery import Celery, signals
+from chr21_common.db import make_engine
+from chr21_common.jobs.queue import REQUEST_ID_HEADER, TASK_NAME, celery_app
+from chr21_common.jobs.state import JobStore
+from chr21_common.logs import NO_REQUEST_ID, configure_logging, request_id_or_new, request_id_var
 
 from annotator import faults, job_process, metrics
 from annotator.config import WorkerSettings, get_worker_settings
-from gene_api.core.logging import NO_REQUEST_ID, configure_logging, request_id_or_new, request_id_var
-from gene_api.db import make_engine
-from gene_api.jobs.queue import REQUEST_ID_HEADER, TASK_NAME, celery_app
-from gene_api.jobs.state import JobStore
 
 log = logging.getLogger("annotator.worker")
 # Backoff between retries after a transient error: 2, 4, 8, ... seconds, at most a minute.

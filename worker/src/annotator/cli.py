@@ -59,11 +59,12 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def run_job_command(args: argparse.Namespace) -> int:
+    from chr21_common.db import make_engine
+    from chr21_common.jobs.services import JobServices
+    from chr21_common.jobs.storage import location_of
+
     from annotator.genes import GeneSource
     from annotator.runner import Place, Transient, run_job
-    from gene_api.db import make_engine
-    from gene_api.jobs.services import JobServices
-    from gene_api.jobs.storage import location_of
 
     settings = get_worker_settings()
     engine = make_engine(settings)
@@ -124,8 +125,8 @@ def batch_failure_reason(error: str, cause: str) -> str:
 def fail_job_command(args: argparse.Namespace) -> int:
     """Record on the job the failure Step Functions caught; a job already finished (a run that
     failed it with a precise reason, say) is left as it is."""
-    from gene_api.db import make_engine
-    from gene_api.jobs.state import JobStore
+    from chr21_common.db import make_engine
+    from chr21_common.jobs.state import JobStore
 
     store = JobStore(make_engine(get_worker_settings()))
     recorded = store.fail(args.job_id, batch_failure_reason(args.error, args.cause))
@@ -211,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from gene_api.core.logging import configure_logging, request_id_or_new, request_id_var
+    from chr21_common.logs import configure_logging, request_id_or_new, request_id_var
 
     args = parser().parse_args(argv)
     # The API's JSON lines; a job's lines carry the id of the request that submitted it.

@@ -1,14 +1,18 @@
-"""The worker's settings: the API's (database, storages, broker: one source for both), plus
-what bounds one job. Environment variables, as for the API."""
+"""The worker's settings: those every process shares (chr21_common.settings: database, storage,
+broker), plus what bounds one job. Environment variables, as for the API."""
 
 from functools import lru_cache
 
+from chr21_common.settings import SharedSettings
 from pydantic import Field
 
-from gene_api.core.config import Settings
 
-
-class WorkerSettings(Settings):
+class WorkerSettings(SharedSettings):
+    # A job's results may be at most this many times its upload's size, or RESULT_BYTES_FLOOR
+    # when that is more: past it the job fails saying so (a few intervals spanning the
+    # chromosome would otherwise write gigabytes).
+    result_bytes_per_input_byte: int = Field(default=100, ge=1, le=100_000)
+    result_bytes_floor: int = Field(default=256 * 1024**2, ge=1024**2, le=64 * 1024**3)
     # A job's process (job_process.py) stops at the soft limit, failing the job with that
     # reason; at the hard limit its worker kills it and fails the job.
     job_soft_time_limit_seconds: int = Field(default=3600, ge=1, le=86400)

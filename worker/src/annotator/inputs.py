@@ -1,5 +1,5 @@
 """Reading an input file in chunks, whatever its size: BED, VCF or a gene list (told apart by
-content, `gene_api.jobs.formats.sniff`), plain or gzip/BGZF (told by its first bytes).
+content, `chr21_common.jobs.formats.sniff`), plain or gzip/BGZF (told by its first bytes).
 
 The file is read in blocks of whole lines (`InputFile.blocks`). Each reader turns lines into
 records: a 0-based half-open interval on chromosome 21 plus the record's own fields, which the
@@ -21,10 +21,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from annotator.engine import GeneTable
-from gene_api.coordinates import CHROMOSOME_ALIASES, CHROMOSOME_LENGTH
-from gene_api.jobs.formats import (
+from chr21_common.coordinates import CHROMOSOME_ALIASES, CHROMOSOME_LENGTH
+from chr21_common.jobs.formats import (
     BASES,
     BED_HEADER_PREFIXES,
     GENE_ID,
@@ -35,6 +33,8 @@ from gene_api.jobs.formats import (
     UnsupportedInput,
     sniff,
 )
+
+from annotator.engine import GeneTable
 
 _ALIASES = pa.array(sorted(CHROMOSOME_ALIASES))
 _EMPTY = np.array([], dtype=np.int64)

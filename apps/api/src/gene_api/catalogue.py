@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from chr21_common.coordinates import CHROMOSOME, Region, signed_distance
+from chr21_common.models import Dataset
+from chr21_common.models import Gene as GeneRow
 from sqlalchemy import Engine, select
 
 from gene_api import dataset
-from gene_api.coordinates import CHROMOSOME, Region, signed_distance
-from gene_api.models import Dataset
-from gene_api.models import Gene as GeneRow
 from gene_api.schemas import DatasetInfo, Gene, Stats
 
 log = logging.getLogger("gene_api.catalogue")

@@ -32,7 +32,7 @@ SERVE_ARGV = [
 
 
 def _engine():
-    from gene_api.db import make_engine
+    from chr21_common.db import make_engine
 
     return make_engine(get_settings())
 
@@ -83,7 +83,7 @@ def token(args: argparse.Namespace) -> None:
 def _jobs():
     from datetime import UTC, datetime
 
-    from gene_api.jobs.state import JobStore
+    from chr21_common.jobs.state import JobStore
 
     return JobStore(_engine()), datetime.now(UTC)
 
@@ -109,8 +109,8 @@ def _periodically(every: int, what: str, one_round) -> None:
     away) is said in one line and tried again at the next."""
     import time
 
-    from gene_api.jobs.queue import DispatchError
-    from gene_api.jobs.storage import StorageUnavailable
+    from chr21_common.jobs.queue import DispatchError
+    from chr21_common.jobs.storage import StorageUnavailable
 
     while True:
         if every:
@@ -130,7 +130,7 @@ def _periodically(every: int, what: str, one_round) -> None:
 
 
 def _job_services():
-    from gene_api.jobs.services import JobServices
+    from chr21_common.jobs.services import JobServices
 
     settings = get_settings()
     return settings, JobServices.from_settings(settings, _engine())

@@ -11,8 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chr21_common.logs import logging_config
+
 from gene_api.core.config import get_settings
-from gene_api.core.logging import logging_config
 
 settings = get_settings()
 
@@ -53,10 +54,10 @@ metrics_server = None
 def when_ready(server) -> None:
     """Serve every worker's metrics from the master on METRICS_PORT (never routed by the Ingress)."""
     global metrics_server
+    from chr21_common.db import make_scrape_engine
     from prometheus_client import start_http_server
 
     from gene_api.core.metrics import multiprocess_registry
-    from gene_api.db import make_scrape_engine
 
     try:
         metrics_server, _ = start_http_server(

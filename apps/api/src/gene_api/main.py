@@ -6,6 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,8 +18,6 @@ from gene_api.catalogue import CatalogueHolder
 from gene_api.core.config import Settings, get_settings
 from gene_api.core.middleware import CatalogueCacheMiddleware, RequestContextMiddleware
 from gene_api.core.problems import install_error_handlers
-from gene_api.db import make_engine
-from gene_api.jobs.services import JobServices
 from gene_api.jobs.uploads import MAX_HEADER_BYTES
 from gene_api.openapi import problem_openapi
 

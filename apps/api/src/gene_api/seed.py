@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chr21_common.models import Dataset, Gene
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from gene_api.dataset import DATA_FILE, read_genes, sha256_of
-from gene_api.models import Dataset, Gene
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import logging
 from urllib.parse import quote
 
 import httpx
+from chr21_common.logs import NO_REQUEST_ID, request_id_var
 from django.conf import settings
 
 from chr21_web import tokens
-from chr21_web.logs import NO_REQUEST_ID, request_id_var
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chr21_web.logs import logging_config
+from chr21_common.logs import logging_config
+
 from chr21_web.server import BoundedThreadWorker, SlowClientLimits
 
 host = os.environ.get("WEB_HOST", "127.0.0.1")
@@ -36,7 +37,7 @@ timeout = 30
 # Seconds a worker gets to finish its requests after SIGTERM (the chart derives the pod's
 # terminationGracePeriodSeconds from it).
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
-# JSON lines, as Django's (chr21_web/logs.py); the access lines are RequestContextMiddleware's.
+# JSON lines, as Django's (chr21_common/logs.py); the access lines are RequestContextMiddleware's.
 logconfig_dict = logging_config(os.environ.get("WEB_LOG_LEVEL", "INFO"))
 # The root filesystem is read-only in the cluster; heartbeat files go to the /tmp emptyDir.
 worker_tmp_dir = tempfile.gettempdir()

@@ -1,6 +1,6 @@
 """The frontend's own middlewares:
 
-- RequestContextMiddleware (outermost): the request id (logs.py) for the request's log lines
+- RequestContextMiddleware (outermost): the request id (chr21_common.logs) for the request's log lines
   and its calls to the API, answered as X-Request-ID; one access line per request.
 - ApiUnavailableMiddleware: what the gene API answers that a page did not handle itself: down
   or slow is a 503 page that says so; a 4xx (a malformed id in the URL, say) is a page with
@@ -10,12 +10,12 @@
 import logging
 import time
 
+from chr21_common.logs import request_id_or_new, request_id_var
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
 from chr21_web.api import ApiRefused, ApiUnavailable
-from chr21_web.logs import request_id_or_new, request_id_var
 
 access_log = logging.getLogger("chr21_web.access")
 # A path is logged up to this many characters (a hostile one may be kilobytes long).

@@ -1,4 +1,5 @@
-"""Settings of the gene API, read only from environment variables.
+"""Settings of the gene API, read only from environment variables: those every process shares
+(chr21_common.settings: database, storage, broker) and the API's own.
 
 Each field's name, upper-cased, is the environment variable that sets it
 (DATABASE_URL, API_PORT, ...). The Helm chart's contract test checks that the
@@ -6,17 +7,12 @@ chart sets only these names.
 """
 
 from functools import lru_cache
-from typing import Literal
 
+from chr21_common.settings import SharedSettings
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(frozen=True, extra="ignore")
-
-    # SQLite file by default (the embedded default); postgresql+psycopg://... in production.
-    database_url: str = "sqlite:///.local/gene-api.sqlite3"
+class Settings(SharedSettings):
     # Where the server listens. The container sets API_HOST=0.0.0.0.
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8001, ge=1, le=65535)
@@ -25,9 +21,6 @@ class Settings(BaseSettings):
     # Seconds a worker gets to finish in-flight requests after SIGTERM; keep below the
     # pod's terminationGracePeriodSeconds.
     graceful_timeout: int = Field(default=20, ge=1, le=600)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    # Connections each worker keeps open to PostgreSQL.
-    db_pool_size: int = Field(default=5, ge=1, le=100)
     # How often each worker checks whether `gene-api db seed` loaded new data.
     catalogue_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -53,55 +46,24 @@ class Settings(BaseSettings):
     # Cache-Control max-age of catalogue answers (they also carry an ETag).
     cache_max_age_seconds: int = Field(default=60, ge=0, le=86400)
 
-    # The annotation pipeline (gene_api/jobs, worker/). Bearer tokens of the jobs API are
-    # HS256 JWTs signed with this key; the Django frontend mints them with the same key. Unset,
-    # the jobs API answers 503 (the gene endpoints need no token).
+    # The jobs API (gene_api/jobs, api/routes/jobs.py). Bearer tokens are HS256 JWTs signed
+    # with this key; the Django frontend mints them with the same key. Unset, the jobs API
+    # answers 503 (the gene endpoints need no token).
     token_signing_key: SecretStr | None = None
-    # Where uploads and results are kept: a folder (the embedded default) or s3://bucket[/prefix].
-    uploads_location: str = ".local/uploads"
-    results_location: str = ".local/results"
-    # Where an upload to S3 waits until it is whole (empty: the system's temporary folder); a
-    # folder storage stages inside its own folder instead.
-    upload_staging_folder: str = ""
     # Largest file POST /jobs takes.
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=64 * 1024**3)
     # What one account may cost: jobs queued or running at once (POST /jobs answers 429 past
     # it), and bytes kept (its uploads and results; 409 past it, until it deletes jobs).
     max_jobs_in_flight: int = Field(default=4, ge=1, le=1_000_000)
     max_stored_bytes: int = Field(default=20 * 1024**3, ge=1024**2, le=100 * 1024**4)
-    # A job's results may be at most this many times its upload's size, or RESULT_BYTES_FLOOR
-    # when that is more: past it the job fails saying so (a few intervals spanning the
-    # chromosome would otherwise write gigabytes).
-    result_bytes_per_input_byte: int = Field(default=100, ge=1, le=100_000)
-    result_bytes_floor: int = Field(default=256 * 1024**2, ge=1024**2, le=64 * 1024**3)
     # Retention, as the buckets' lifecycle rules keep objects (terraform-bootstrap/s3.tf): a
     # finished job's upload is removed after UPLOAD_RETENTION_DAYS, the job with its results
     # after RESULT_RETENTION_DAYS (`gene-api jobs expire`: the chart's CronJob, `make run`).
     upload_retention_days: int = Field(default=365, ge=1, le=36500)
     result_retention_days: int = Field(default=1825, ge=1, le=36500)
-    # Who runs a job: the Celery worker (in the cluster, and `make run`) or an AWS Step Functions
-    # execution that runs the worker image as an AWS Batch job.
-    pipeline_backend: Literal["celery", "stepfunctions"] = "celery"
-    # Celery's broker: filesystem:// (no server: `make run`), redis://, amqp:// or sqs://.
-    broker_url: str = "filesystem://"
-    # The queue jobs are sent to (on SQS, the queue's name); the worker's KEDA trigger watches it.
-    job_queue: str = Field(default="annotate", pattern=r"^[A-Za-z0-9_\-]{1,80}$")
-    # With broker_url sqs:// (AWS): the queue's URL (terraform-bootstrap creates the queue; the
-    # cluster secret hands its URL over). Credentials come from the pod's IAM role (IRSA).
-    sqs_queue_url: str | None = None
-    # No job lost or stuck (jobs/recovery.py): a running job's process marks it alive every
-    # JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_AFTER_SECONDS has lost its runner and is
-    # sent again, as is a job queued for JOB_REDISPATCH_AFTER_SECONDS (its message lost, say,
-    # with the filesystem broker's worker killed) by `gene-api jobs recover` (the chart's
-    # CronJob, `make run`). A second message for a job is harmless: `JobStore.start` starts it
-    # only when no live run has it, never after it finished; a run given up on records nothing.
-    job_heartbeat_seconds: int = Field(default=10, ge=1, le=300)
-    job_stale_after_seconds: int = Field(default=60, ge=2, le=3600)
+    # `gene-api jobs recover` (the chart's CronJob, `make run`) also sends again a job queued
+    # for this long (its message lost, say, with the filesystem broker's worker killed).
     job_redispatch_after_seconds: int = Field(default=900, ge=2, le=86400)
-    # The filesystem broker's folder (only with broker_url filesystem://).
-    broker_folder: str = ".local/broker"
-    # With pipeline_backend stepfunctions: the state machine that runs a job.
-    state_machine_arn: str | None = None
     # How long a presigned S3 result URL stays valid.
     result_url_seconds: int = Field(default=300, ge=10, le=3600)
 

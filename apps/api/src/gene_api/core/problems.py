@@ -11,14 +11,13 @@ import json
 import logging
 from http import HTTPStatus
 
+from chr21_common.coordinates import CoordinateError
+from chr21_common.logs import request_id_var
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
-
-from gene_api.coordinates import CoordinateError
-from gene_api.core.logging import request_id_var
 
 log = logging.getLogger("gene_api.errors")
 

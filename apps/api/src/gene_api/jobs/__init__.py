@@ -1,3 +1,3 @@
-"""The annotation pipeline's contract, shared by the API (which takes uploads and starts jobs)
-and the worker (`worker/`, which runs them): the input formats, the storage of uploads and
-results, the job records in the API's database, and how a job is handed to a runner."""
+"""The API's side of the annotation pipeline: taking uploads, recovering and expiring jobs,
+their metrics and on-call commands. The contract it shares with the worker (formats, storage,
+job records, queue) is chr21_common.jobs."""

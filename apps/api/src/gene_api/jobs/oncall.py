@@ -6,8 +6,8 @@ import argparse
 import uuid
 from datetime import datetime, timedelta
 
-from gene_api.jobs.state import JobStore, as_utc
-from gene_api.models import Job
+from chr21_common.jobs.state import JobStore, as_utc
+from chr21_common.models import Job
 
 MAX_REASON = 500
 

@@ -19,8 +19,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from gene_api.core.logging import request_id_or_new
-from gene_api.jobs.services import JobServices
+from chr21_common.jobs.services import JobServices
+from chr21_common.logs import request_id_or_new
 
 log = logging.getLogger("gene_api.jobs.recovery")
 # Jobs handled per round: a backlog is worked through in bounded rounds.

@@ -7,7 +7,7 @@ queued or running are never touched."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from gene_api.jobs.services import JobServices
+from chr21_common.jobs.services import JobServices
 
 # Jobs handled per query: a first run over years of jobs proceeds in bounded steps.
 BATCH = 500

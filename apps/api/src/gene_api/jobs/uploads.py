@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from chr21_common.jobs.formats import SNIFF_BYTES, InputFormat, UnsupportedInput, sniff
 from fastapi import HTTPException
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from gene_api.core.problems import excerpt
-from gene_api.jobs.formats import SNIFF_BYTES, InputFormat, UnsupportedInput, sniff
 
 FILE_FIELD = "file"
 # Longest file name kept (for display only; storage keys never derive from it).

@@ -5,8 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-
-from chr21_web.logs import logging_config
+from chr21_common.logs import logging_config
 
 env = environ.Env()
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -148,5 +147,5 @@ FILE_UPLOAD_HANDLERS = ["chr21_web.jobs.uploads.BoundedUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # JSON lines on stdout, where the pod's log collector reads them, each with its request id;
-# every error (a 500's traceback included) among them (chr21_web/logs.py).
+# every error (a 500's traceback included) among them (chr21_common/logs.py).
 LOGGING = logging_config(env("WEB_LOG_LEVEL", default="INFO"))

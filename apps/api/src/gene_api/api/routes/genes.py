@@ -2,6 +2,12 @@
 
 from typing import Annotated
 
+from chr21_common.coordinates import (
+    ONLY_CHROMOSOME_21,
+    POSITION_EXAMPLE,
+    normalize_chromosome,
+    parse_position,
+)
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 
@@ -18,7 +24,6 @@ from gene_api.api.deps import (
 )
 from gene_api.api.formats import list_response, negotiate
 from gene_api.catalogue import GeneFilter
-from gene_api.coordinates import ONLY_CHROMOSOME_21, POSITION_EXAMPLE, normalize_chromosome, parse_position
 from gene_api.core.routing import CatalogueRoute
 from gene_api.schemas import (
     GENE_ID_PATTERN,

@@ -8,20 +8,27 @@ import logging
 from enum import StrEnum
 from typing import Annotated
 
+from chr21_common.jobs.queue import DispatchError
+from chr21_common.jobs.services import JobServices
+from chr21_common.jobs.state import (
+    PLOT_FILE,
+    RESULT_FILES,
+    TooManyInFlight,
+    new_job_id,
+    result_key,
+    upload_key,
+)
+from chr21_common.jobs.storage import NotStored, StorageUnavailable
+from chr21_common.logs import request_id_var
+from chr21_common.models import Job
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
 from gene_api.core import metrics
-from gene_api.core.logging import request_id_var
 from gene_api.core.routing import ApiRoute, UploadRoute
 from gene_api.core.security import UserDep
-from gene_api.jobs.queue import DispatchError
-from gene_api.jobs.services import JobServices
-from gene_api.jobs.state import PLOT_FILE, RESULT_FILES, TooManyInFlight, new_job_id, result_key, upload_key
-from gene_api.jobs.storage import NotStored, StorageUnavailable
 from gene_api.jobs.uploads import FILE_FIELD, receive_upload
-from gene_api.models import Job
 from gene_api.schemas import JobError, JobLinks, JobOut, JobPage, Problem
 
 RESULT_MEDIA_TYPES = {"tsv": "text/tab-separated-values", "bed": "text/x-bed", "json": "application/json"}

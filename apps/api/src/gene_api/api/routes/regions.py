@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from chr21_common.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
 from fastapi import APIRouter, Path, Request, Response
 
 from gene_api.api.deps import (
@@ -15,7 +16,6 @@ from gene_api.api.deps import (
 )
 from gene_api.api.formats import list_response, negotiate
 from gene_api.catalogue import GeneFilter
-from gene_api.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
 from gene_api.core.routing import CatalogueRoute
 from gene_api.schemas import GenePage, Problem
 

@@ -14,15 +14,15 @@ from urllib.parse import urlsplit
 
 from celery import Celery
 
-from gene_api.core.config import Settings
-from gene_api.jobs.state import upload_key
+from chr21_common.jobs.state import upload_key
+from chr21_common.settings import SharedSettings
 
 TASK_NAME = "annotator.annotate"
 # The Celery message header that carries the submitting request's id to the worker's logs.
 REQUEST_ID_HEADER = "request_id"
 
 
-def celery_app(settings: Settings) -> Celery:
+def celery_app(settings: SharedSettings) -> Celery:
     # fixups=[]: neither the API nor the worker is a Django project. Celery's Django fix-up would
     # set Django up in any process that has DJANGO_SETTINGS_MODULE (make run exports the
     # frontend's to all its processes): the worker then loaded the frontend and its metrics.
@@ -60,7 +60,7 @@ def celery_app(settings: Settings) -> Celery:
     return app
 
 
-def sqs_transport_options(settings: Settings) -> dict:
+def sqs_transport_options(settings: SharedSettings) -> dict:
     """SQS (the broker in AWS): the one queue terraform-bootstrap made, by its URL, so Celery
     never lists or creates queues (the IAM role allows neither); the region from the URL."""
     url = settings.sqs_queue_url
@@ -82,7 +82,7 @@ class DispatchError(RuntimeError):
 
 
 class CeleryDispatcher:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: SharedSettings) -> None:
         try:
             self.app = celery_app(settings)
         except (OSError, ValueError) as error:  # a broker folder that is a file, no SQS URL
@@ -104,7 +104,7 @@ class CeleryDispatcher:
 
 
 class StepFunctionsDispatcher:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: SharedSettings) -> None:
         import boto3
 
         if not settings.state_machine_arn:
@@ -133,7 +133,7 @@ class StepFunctionsDispatcher:
             raise DispatchError(f"Step Functions did not start the job: {error}") from None
 
 
-def dispatcher(settings: Settings) -> Dispatcher:
+def dispatcher(settings: SharedSettings) -> Dispatcher:
     if settings.pipeline_backend == "stepfunctions":
         return StepFunctionsDispatcher(settings)
     return CeleryDispatcher(settings)

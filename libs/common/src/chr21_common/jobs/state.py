@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, case, delete, func, literal, select, text, update
 
-from gene_api.models import Job
+from chr21_common.models import Job
 
 # A runner that died this many times on one job (killed, out of memory, past its hard time
 # limit) fails it instead of trying again: a poison input must not loop forever.

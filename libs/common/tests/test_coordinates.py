@@ -1,10 +1,7 @@
 """Region and position strings, chromosome aliases, and the BED conversion."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from gene_api.coordinates import (
+from chr21_common.coordinates import (
     CHROMOSOME_LENGTH,
     CoordinateError,
     Region,
@@ -14,6 +11,8 @@ from gene_api.coordinates import (
     signed_distance,
     to_bed_interval,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize("name", ["21", "chr21", "CHR21", "Chr21", "NC_000021.9", "nc_000021.9"])

@@ -6,21 +6,21 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
-from gene_api.core.config import Settings
-from gene_api.jobs.queue import Dispatcher, dispatcher
-from gene_api.jobs.state import JobStore
-from gene_api.jobs.storage import Storage, storage_at
+from chr21_common.jobs.queue import Dispatcher, dispatcher
+from chr21_common.jobs.state import JobStore
+from chr21_common.jobs.storage import Storage, storage_at
+from chr21_common.settings import SharedSettings
 
 
 @dataclass
 class JobServices:
-    settings: Settings
+    settings: SharedSettings
     jobs: JobStore
     uploads: Storage
     results: Storage
 
     @classmethod
-    def from_settings(cls, settings: Settings, engine: Engine) -> "JobServices":
+    def from_settings(cls, settings: SharedSettings, engine: Engine) -> "JobServices":
         return cls(
             settings=settings,
             jobs=JobStore(engine),

@@ -1,4 +1,4 @@
-"""Both storages behind one interface (gene_api/jobs/storage.py), held to one contract: a
+"""Both storages behind one interface (chr21_common/jobs/storage.py), held to one contract: a
 folder, and S3 through boto3 against moto server. Keys are the server's own; writes are whole
 or absent; a missing object is NotStored; an unreachable S3 is StorageUnavailable (retried)."""
 
@@ -6,8 +6,7 @@ import uuid
 
 import httpx
 import pytest
-
-from gene_api.jobs.storage import (
+from chr21_common.jobs.storage import (
     FolderStorage,
     NotStored,
     S3Storage,
@@ -15,6 +14,7 @@ from gene_api.jobs.storage import (
     check_key,
     storage_at,
 )
+
 from tests.support.aws import new_bucket
 
 

@@ -1,8 +1,13 @@
-"""JSON logs, one object a line, each carrying the request id of the request being served.
+"""JSON logs, one object a line, each carrying the request id of the request being served: the
+format of every process's logs (the frontend, the gene API, the worker), so that one id finds a
+request's lines in all three.
 
-The id follows one request across the platform: the frontend sends its own as X-Request-ID,
-the API keeps it (or makes one), and hands it to the job's runner (jobs/queue.py), whose log
-lines carry it too (the worker logs with this configuration).
+The id follows one request across the platform: the frontend keeps the client's X-Request-ID
+when valid (else makes one) and sends it on, the API keeps it (or makes one), and hands it to
+the job's runner (jobs/queue.py), whose log lines carry it too.
+
+No Django and no web framework here: gunicorn's master reads `logging_config` before any app
+is set up.
 """
 
 import logging
@@ -29,7 +34,8 @@ class RequestIdFilter(logging.Filter):
 
 
 def logging_config(level: str) -> dict:
-    """The dictConfig shared by the app and gunicorn, so every line is JSON."""
+    """The dictConfig of every process and of its gunicorn (logconfig_dict), so every line is
+    JSON."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -51,11 +57,14 @@ def logging_config(level: str) -> dict:
         },
         "root": {"level": level, "handlers": ["stdout"]},
         "loggers": {
-            # Our middleware writes one access line per request with its id and duration.
+            # Each app's middleware writes one access line per request with its id and duration.
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
             "uvicorn.error": {"level": level, "handlers": ["stdout"], "propagate": False},
             "gunicorn.error": {"level": level, "handlers": ["stdout"], "propagate": False},
+            # A line per call to the API (the frontend's client): the API's own access line,
+            # with the same id, says it all.
+            "httpx": {"level": "WARNING"},
         },
     }
 

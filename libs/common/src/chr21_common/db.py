@@ -5,10 +5,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.pool import NullPool
 
-from gene_api.core.config import Settings
+from chr21_common.settings import SharedSettings
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: SharedSettings) -> Engine:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -21,7 +21,7 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def make_scrape_engine(settings: Settings) -> Engine:
+def make_scrape_engine(settings: SharedSettings) -> Engine:
     """For gunicorn's master, which reads the jobs' state at each scrape (jobs/metrics.py): a
     connection opened per scrape and closed after (the master keeps none open for the workers it
     forks to inherit), bounded in time below Prometheus' scrape timeout."""
