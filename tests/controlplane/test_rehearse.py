@@ -27,21 +27,26 @@ def make_faults(repo: Path) -> None:
         "      requirements:\n",
         "      requirements:\n        - {key: kubernetes.io/hostname, operator: In, values: [one]}\n",
     )
+    # The pod spec and the selector are common's (common.deployment): each fault is in one
+    # chart's only.
+    workload = repo / "charts/common/templates/_workload.tpl"
     # web's Pods on the host's network: the restricted Pod Security level of chr21 refuses them.
     edit(
-        repo / "charts/web/templates/deployment.yaml",
+        workload,
         "      automountServiceAccountToken:",
-        "      hostNetwork: true\n      automountServiceAccountToken:",
+        '      {{- if eq $.Chart.Name "web" }}\n      hostNetwork: true\n      {{- end }}\n'
+        "      automountServiceAccountToken:",
     )
     # gene-api's selector changed: immutable once the Deployment exists.
-    deployment = repo / "charts/gene-api/templates/deployment.yaml"
-    selector = '      {{- include "common.selectorLabels" . | nindent 6 }}\n'
-    edit(deployment, selector, selector + "      tier: api\n")
-    labels = '        {{- include "common.labels" . | nindent 8 }}\n'
-    edit(deployment, labels, labels + "        tier: api\n")
+    selector = '      {{- include "common.selectorLabels" $ | nindent 6 }}\n'
+    tier = '      {{- if eq $.Chart.Name "gene-api" }}\n      tier: api\n      {{- end }}\n'
+    edit(workload, selector, selector + tier)
+    labels = '        {{- include "common.labels" $ | nindent 8 }}\n'
+    tier = '        {{- if eq $.Chart.Name "gene-api" }}\n        tier: api\n        {{- end }}\n'
+    edit(workload, labels, labels + tier)
     # gene-api's Pods name a ConfigMap nothing provides.
-    volume = "        - {name: extra, configMap: {name: gene-api-nowhere}}\n"
-    edit(deployment, "      volumes:\n", "      volumes:\n" + volume)
+    volume = '(dict "name" "extra" "configMap" (dict "name" "gene-api-nowhere")) '
+    edit(repo / "charts/gene-api/templates/deployment.yaml", '"volumes" (list ', '"volumes" (list ' + volume)
     # The migration Jobs changed, as hooks that are not replaced (HookSucceeded only): a Job's
     # template is immutable, and the one an earlier sync left is there still.
     library = repo / "charts/common/templates/_objects.tpl"

@@ -21,6 +21,7 @@ def test_worker_shaped_chart_renders_valid_objects():
     assert_valid(objects)
     # Every object was validated: none is missing from the render.
     assert sorted(o["kind"] for o in objects) == [
+        "ConfigMap",
         "Deployment",
         "ExternalSecret",
         "Job",
