@@ -12,9 +12,9 @@ import subprocess
 
 import httpx
 import pytest
-from chr21_common.models import Gene
 from sqlalchemy import create_engine, func, select
 
+from chr21_common.models import Gene
 from gene_api.core.config import Settings
 from tests.support.chart_values import REQUIRED, merged
 from tests.support.contract import pod_containers, resolve_env, run_env, secret_values

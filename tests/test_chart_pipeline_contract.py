@@ -16,9 +16,9 @@ import uuid
 import boto3
 import httpx
 import pytest
-from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
 
 from annotator.config import WorkerSettings
+from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
 from gene_api.core.security import mint_token
 from tests.support.aws import REGION, aws, new_bucket  # noqa: F401 -- aws is a fixture, used by name
 from tests.support.chart_values import REQUIRED, merged

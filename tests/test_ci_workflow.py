@@ -13,8 +13,8 @@ WORKFLOW = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yaml").read_text
 JOB = WORKFLOW["jobs"]["test"]
 # Which step fills each folder: a script of ours, or a checkout.
 FILLED_BY = {
-    "HELM_CHARTS_DIR": "scripts/pull-charts",
-    "TERRAFORM_MODULES_DIR": "scripts/module-interfaces",
+    "HELM_CHARTS_DIR": "gitops pull-charts",
+    "TERRAFORM_MODULES_DIR": "terraform-bootstrap module-interfaces",
 }
 
 
@@ -45,7 +45,7 @@ def test_each_is_filled_before_make_test():
 
 def test_terraform_is_initialised_before_its_modules_are_read():
     init = step_index(lambda s: "terraform init -backend=false" in s.get("run", ""))
-    read = step_index(lambda s: "scripts/module-interfaces" in s.get("run", ""))
+    read = step_index(lambda s: "terraform-bootstrap module-interfaces" in s.get("run", ""))
     assert init < read
     assert JOB["steps"][init]["working-directory"] == "terraform-bootstrap"
 

@@ -9,7 +9,7 @@ import subprocess
 
 import httpx
 
-from tests.support.local_stack import stack_env
+from chr21_ops.local_stack import stack_env
 from tests.support.metrics import sample_values
 from tests.support.paths import REPO
 from tests.support.servers import wait_until_ok

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from chr21_ops.local_stack import running_stack
 from tests.support.alert_rules import APP_CHARTS, alerts, rendered_rules
 from tests.support.dashboards import all_queries, promql
-from tests.support.gitops import load_manifests, run_script
-from tests.support.local_stack import running_stack
+from tests.support.gitops import load_manifests, run_command
 from tests.support.paths import REPO
 from tests.support.promql import selectors
 
@@ -81,7 +81,7 @@ def exported(tmp_path_factory) -> dict[str, dict[str, set[str]]]:
 def platform_metrics(tmp_path_factory) -> set[str]:
     """Metric names kube-prometheus-stack's own rules use (kube-state-metrics, cAdvisor, ...)."""
     out = tmp_path_factory.mktemp("rendered") / "hml"
-    result = run_script("render", "hml", str(out))
+    result = run_command("render", "hml", str(out))
     assert result.returncode == 0, result.stderr
     names = set()
     for obj in load_manifests((out / "kube-prometheus-stack-hml" / "manifests.yaml").read_text()):

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.local_stack import running_stack
+from chr21_ops.local_stack import running_stack
 from tests.support.logs import json_lines, with_request_id
 from tests.support.paths import REPO
 from worker.tests.workers import wait_for

@@ -1,4 +1,4 @@
-"""docs/runbooks: every command of this repository's that a runbook gives (scripts/..., and
+"""docs/runbooks: every command of this repository's that a runbook gives (gitops, scripts/..., and
 gene-api's, whether run here or in a pod through `kubectl exec ... --`) is run here as written,
 in a copy of the repository or against a throwaway database, and does what the page says. A
 new command in a runbook fails test_every_command_of_ours_is_run_here until it is run below;
@@ -12,18 +12,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
+
 from chr21_common.db import make_engine
 from chr21_common.jobs.state import JobStore
 from chr21_common.models import Job
-from sqlalchemy import update
-
 from gene_api.core.config import Settings
 from tests.support.gitops import git, repository_copy
 from tests.support.paths import REPO, helm_charts_dir
 from tests.support.terraform import locals_, resources, unquoted
 
 RUNBOOKS = REPO / "docs" / "runbooks"
-OURS = ("scripts/", "gene-api ", "annotator ", "chr21-web ")
+OURS = ("scripts/", "gitops ", "terraform-bootstrap ", "images ", "gene-api ", "annotator ", "chr21-web ")
 IN_A_POD = re.compile(r"^kubectl -n \S+ exec deploy/\S+ -- (.+)$")
 VENV_BIN = Path(sys.executable).parent
 
@@ -149,9 +149,9 @@ def test_the_migration_runs_twice_changing_nothing_the_second_time(tmp_path):
 
 # ---- the repository (roll-back-a-release.md, scaling.md, noisy-alert.md)
 
-ROLLBACK = "scripts/rollback gene-api prod"
-DIFF = "scripts/diff main HEAD prod"
-RENDER = "scripts/render prod out/prod"
+ROLLBACK = "gitops rollback gene-api prod"
+DIFF = "gitops diff main HEAD prod"
+RENDER = "gitops render prod out/prod"
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_a_bad_release_is_rolled_back_as_the_runbook_says(repo):
     hml = repo / "environments" / "hml" / "apps" / "gene-api.yaml"
     set_line(hml, r'^  tag: ".*"$', '  tag: "0.9.0"')
     git(repo, "commit", "--quiet", "-am", "hml runs 0.9.0")
-    assert run("scripts/promote gene-api --from hml --to prod", repo).returncode == 0
+    assert run("gitops promote gene-api --from hml --to prod", repo).returncode == 0
     result = run(ROLLBACK, repo)
     assert result.returncode == 0, result.stderr
     prod = (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()

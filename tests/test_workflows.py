@@ -1,11 +1,12 @@
 """The GitHub Actions workflows (.github/workflows): every action pinned to a full commit id,
 read-only by default with each job asking only what it needs, a time limit on every job, no
 user input pasted into a shell, and the image pipeline calling the repository's own commands
-(scripts/images, scripts/release, scripts/promote, scripts/diff) instead of doing their work
+(images matrix, gitops release, gitops promote, gitops diff) instead of doing their work
 again: no commit, no image line edited, no manifest rendered but by them. actionlint checks
 them all in make test (scripts/check.py)."""
 
 import re
+import tomllib
 
 import pytest
 import yaml
@@ -76,28 +77,32 @@ def test_who_may_write_what():
 @pytest.mark.parametrize(
     ("name", "commands"),
     [
-        ("ci.yaml", ["make test", "scripts/pull-charts", "scripts/module-interfaces", "scripts/diff"]),
-        ("images.yaml", ["make setup", "scripts/images hml", "scripts/release"]),
-        ("promote.yaml", ["make setup", "scripts/promote", "scripts/diff"]),
+        (
+            "ci.yaml",
+            ["make test", "gitops pull-charts", "terraform-bootstrap module-interfaces", "gitops diff"],
+        ),
+        ("images.yaml", ["make setup", "images matrix hml", "gitops release"]),
+        ("promote.yaml", ["make setup", "gitops promote", "gitops diff"]),
     ],
 )
 def test_the_workflows_call_the_repositorys_commands(name, commands):
     text = runs(name)
+    scripts = tomllib.loads((REPO / "ops" / "pyproject.toml").read_text())["project"]["scripts"]
     for command in commands:
+        program = command.split()[0]
+        if program in scripts:  # the workspace's console scripts, from the virtualenv make setup makes
+            command = f".venv/bin/{command}"
         assert command in text, f"{name} does not run {command}"
-        script = command.split()[0]
-        if script.startswith("scripts/"):
-            assert (REPO / script).exists(), script
 
 
 @pytest.mark.parametrize("name", sorted(WORKFLOWS))
 def test_no_workflow_does_the_scripts_work_itself(name):
     text = runs(name)
-    assert "git commit" not in text, "commits are scripts/release's and scripts/promote's"
+    assert "git commit" not in text, "commits are gitops release's and gitops promote's"
     assert not re.search(r"\b(sed|yq|perl)\b[^\n]*environments/", text), (
         "image lines are the scripts' to edit"
     )
-    assert "helm template" not in text, "rendering is scripts/render's and scripts/diff's"
+    assert "helm template" not in text, "rendering is gitops render's and gitops diff's"
 
 
 def test_images_are_built_as_their_matrix_says():

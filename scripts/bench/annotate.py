@@ -42,15 +42,14 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from annotator.engine import GeneTable
+from annotator.pipeline import annotate_file
+from chr21_common.coordinates import CHROMOSOME_LENGTH
+from chr21_ops.local_stack import running_stack
+from gene_api.dataset import read_genes
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))  # tests.support: the local stack as the tests start it
 
-from chr21_common.coordinates import CHROMOSOME_LENGTH  # noqa: E402
-
-from annotator.engine import GeneTable  # noqa: E402 -- after the path above
-from annotator.pipeline import annotate_file  # noqa: E402
-from gene_api.dataset import read_genes  # noqa: E402
-from tests.support.local_stack import running_stack  # noqa: E402
 
 SEED = 21
 MAX_LENGTH = 100_000

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of scripts/rehearse: the control plane's start and a full rehearsal, side by side
+"""Benchmark of gitops rehearse: the control plane's start and a full rehearsal, side by side
 in one run (and, with --cold, the control plane's build from an empty Go build cache).
 
     .venv/bin/python scripts/bench/rehearse.py [--env hml] [--starts 3] [--cold]
@@ -9,7 +9,7 @@ in one run (and, with --cold, the control plane's build from an empty Go build c
    downloads are the Go module cache's, as on a machine that has run `make setup` once).
 2. Starts and stops the control plane --starts times (etcd, kube-apiserver and
    kube-controller-manager until each answers) and prints the best and the median.
-3. Rehearses --env at the working tree as `scripts/rehearse ENV` does, timing the render, the
+3. Rehearses --env at the working tree as `gitops rehearse ENV` does, timing the render, the
    control plane's start and the sync apart.
 
 Target: a warm rehearsal of one environment within 60 s (the ratio printed; exit status 1 when
@@ -25,11 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "scripts"))
+from chr21_ops.gitops import controlplane, rehearse
+from chr21_ops.gitops.render import render_environment
 
-from gitops import controlplane, rehearse  # noqa: E402 -- after the path above
-from gitops.render import render_environment  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 TARGET_SECONDS = 60
 BUILDS = {
@@ -80,7 +79,7 @@ def rehearsal(env: str) -> dict[str, float]:
     _, refused = rehearse.report(result, applications)
     if refused:
         print(
-            f"bench: warning: the rehearsal of {env} refused objects (scripts/rehearse {env})",
+            f"bench: warning: the rehearsal of {env} refused objects (gitops rehearse {env})",
             file=sys.stderr,
         )
     return times

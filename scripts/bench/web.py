@@ -39,10 +39,10 @@ from wrk import (
     wrk,
 )  # scripts/bench/wrk.py, beside this script
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))  # tests.support: the local stack as the tests start it
+from chr21_ops.local_stack import running_stack
 
-from tests.support.local_stack import running_stack  # noqa: E402 -- after the path above
+REPO = Path(__file__).resolve().parents[2]
+
 
 GENE = "ENSG00000142192"  # APP
 REFERENCE = "API lookup by id"

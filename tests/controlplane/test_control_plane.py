@@ -128,8 +128,7 @@ def test_a_terminated_process_stops_its_control_plane(tmp_path):
     own, would outlive the process otherwise."""
     script = (
         "import sys, time\n"
-        f"sys.path.insert(0, {str(REPO / 'scripts')!r})\n"
-        "from gitops import controlplane\n"
+        "from chr21_ops.gitops import controlplane\n"
         "with controlplane.running(controller_manager=False) as plane:\n"
         "    pids = ' '.join(str(p.pid) for p in plane.processes.values())\n"
         "    print(plane.folder, pids, flush=True)\n"

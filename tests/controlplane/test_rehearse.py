@@ -1,4 +1,4 @@
-"""scripts/rehearse catches what only an API server and its controllers decide. One copy of the
+"""gitops rehearse catches what only an API server and its controllers decide. One copy of the
 repository carries one fault per test below, each in an object of its own so that none hides
 another; the copy's hml is rehearsed once (after the unchanged repository's, as an upgrade
 would be: the Applications concerned only) and each test finds its fault refused, naming the

@@ -1,4 +1,4 @@
-"""Each environment rendered once per test session by scripts/render, for the suites that
+"""Each environment rendered once per test session by gitops render, for the suites that
 read what Argo CD would apply (validation, AppProject permissions, values, checkov)."""
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.gitops import environments, load_manifests, run_script
+from tests.support.gitops import environments, load_manifests, run_command
 from tests.support.paths import REPO
 
 
@@ -38,7 +38,7 @@ def renders(tmp_path_factory) -> dict[str, Rendered]:
     found = {}
     for env in environments(REPO):
         out = tmp_path_factory.mktemp("rendered") / env
-        result = run_script("render", env, str(out))
+        result = run_command("render", env, str(out))
         assert result.returncode == 0, result.stderr
         found[env] = Rendered(env, out)
     return found

@@ -1,15 +1,15 @@
-"""scripts/crd-schemas writes JSON Schemas derived from the CRDs an environment installs, in
+"""gitops crd-schemas writes JSON Schemas derived from the CRDs an environment installs, in
 the datreeio/CRDs-catalog layout, strict where the CRD is: an unknown field fails."""
 
 import json
 
 import jsonschema
 
-from tests.support.gitops import run_script
+from tests.support.gitops import run_command
 
 
 def test_derived_schemas_are_written_and_strict(tmp_path):
-    result = run_script("crd-schemas", "hml", str(tmp_path))
+    result = run_command("crd-schemas", "hml", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "schemas of" in result.stdout
     schema = json.loads((tmp_path / "monitoring.coreos.com" / "servicemonitor_v1.json").read_text())
@@ -31,8 +31,10 @@ def test_derived_schemas_are_written_and_strict(tmp_path):
 
 
 def test_an_unknown_environment_is_one_line(tmp_path):
-    result = run_script("crd-schemas", "staging", str(tmp_path))
+    result = run_command("crd-schemas", "staging", str(tmp_path))
     assert result.returncode == 1
     assert (
-        result.stderr.strip().splitlines()[-1].startswith("crd-schemas: error: unknown environment 'staging'")
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("gitops crd-schemas: error: unknown environment 'staging'")
     )

@@ -1,9 +1,9 @@
 """environments/: every app has its values in every environment, with one image line."""
 
-import gitops.promote as promote
 import pytest
 import yaml
 
+import chr21_ops.gitops.promote as promote
 from tests.support.gitops import environments, list_elements
 from tests.support.paths import REPO
 

@@ -1,9 +1,9 @@
 """The offline expansion follows Argo CD's template semantics where this repository relies on them."""
 
-import gitops.appset as appset
 import pytest
-from gitops.gotemplate import TemplateError, fields, render_all
 
+import chr21_ops.gitops.appset as appset
+from chr21_ops.gitops.gotemplate import TemplateError, fields, render_all
 from tests.support.gitops import expand
 from tests.support.paths import REPO
 

@@ -11,12 +11,12 @@ import json
 
 import pytest
 
-from tests.support.gitops import applications, environments, load_manifests, masked, run_script
+from tests.support.gitops import applications, environments, load_manifests, masked, run_command
 from tests.support.paths import HELM4, REPO
 
 
 def rendered_objects(env: str, out, helm: str | None) -> dict[str, list[str]]:
-    result = run_script("render", env, str(out), env={"GITOPS_HELM": helm} if helm else {})
+    result = run_command("render", env, str(out), env={"GITOPS_HELM": helm} if helm else {})
     assert result.returncode == 0, result.stderr
     return objects_of(env, out)
 
@@ -50,7 +50,7 @@ def _without_nulls(value):
 
 @pytest.mark.parametrize("env", environments(REPO))
 def test_helm_3_and_helm_4_render_the_same_objects(env, renders, tmp_path):
-    helm3 = objects_of(env, renders[env].out)  # the session's render: scripts/render's default helm 3
+    helm3 = objects_of(env, renders[env].out)  # the session's render: gitops render's default helm 3
     helm4 = rendered_objects(env, tmp_path / "helm4", str(HELM4))
     assert helm3.keys() == helm4.keys()
     differ = sorted(app for app in helm3 if helm3[app] != helm4[app])

@@ -1,7 +1,7 @@
 """kubeconform, the offline validator of the charts' ci scenarios (charts/*/tests): -strict,
 for a Kubernetes release, against local schemas only; a kind with no schema is an error naming
 it, never skipped. What each environment renders is validated by the API server itself instead,
-with strict field validation, CEL rules and admission (scripts/rehearse, tests/controlplane)."""
+with strict field validation, CEL rules and admission (gitops rehearse, tests/controlplane)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""scripts/module-interfaces, which GitHub Actions runs after `terraform init` to give
+"""terraform-bootstrap module-interfaces, which GitHub Actions runs after `terraform init` to give
 tests/terraform the pinned modules' interfaces: run on modules laid out as `terraform init`
 leaves them, written back from ../shared/terraform-modules, it gives the interfaces back, in
 the format the tests read."""
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import assert_refused, run_script
+from tests.support.gitops import assert_refused, run_command
 from tests.support.paths import terraform_modules_dir
 from tests.support.terraform import read_interfaces
 
@@ -85,7 +85,7 @@ def round_trip(tmp_path_factory):
     bootstrap = tmp_path_factory.mktemp("bootstrap")
     originals = download_layout(bootstrap, ["acm", "eks", "iam", "ecr"])
     out = tmp_path_factory.mktemp("out") / "interfaces"
-    result = run_script("module-interfaces", str(out), "--bootstrap", str(bootstrap))
+    result = run_command("module-interfaces", str(out), "--bootstrap", str(bootstrap))
     assert result.returncode == 0, result.stderr
     return originals, out, result, bootstrap
 
@@ -116,7 +116,7 @@ def test_examples_are_not_modules_and_each_registry_module_is_one_file(round_tri
 
 
 def test_before_terraform_init_it_says_what_to_run(tmp_path):
-    result = run_script("module-interfaces", str(tmp_path / "out"), "--bootstrap", str(tmp_path))
+    result = run_command("module-interfaces", str(tmp_path / "out"), "--bootstrap", str(tmp_path))
     assert_refused(result, "run 'terraform init -backend=false'")
     assert not (tmp_path / "out").exists()
 
@@ -126,7 +126,7 @@ def test_it_never_writes_over_a_folder_it_did_not_write(tmp_path, round_trip):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep")
-    result = run_script("module-interfaces", str(mine), "--bootstrap", str(bootstrap))
+    result = run_command("module-interfaces", str(mine), "--bootstrap", str(bootstrap))
     assert result.returncode == 1
     assert "holds files these commands did not write" in result.stderr
     assert (mine / "notes.txt").read_text() == "keep"
@@ -149,6 +149,6 @@ def test_it_never_writes_over_a_folder_it_did_not_write(tmp_path, round_trip):
 def test_a_broken_manifest_is_one_line_and_nothing_is_written(tmp_path, manifest, says):
     (tmp_path / ".terraform" / "modules").mkdir(parents=True)
     (tmp_path / ".terraform" / "modules" / "modules.json").write_text(manifest)
-    result = run_script("module-interfaces", str(tmp_path / "out"), "--bootstrap", str(tmp_path))
+    result = run_command("module-interfaces", str(tmp_path / "out"), "--bootstrap", str(tmp_path))
     assert_refused(result, says)
     assert not (tmp_path / "out").exists()

@@ -13,7 +13,7 @@ import yaml
 
 from tests.gitops.conftest import Rendered
 from tests.gitops.test_aws_callers import aws_callers
-from tests.support.gitops import cluster_secret_stand_in, load_manifests, repository_copy, run_script
+from tests.support.gitops import cluster_secret_stand_in, load_manifests, repository_copy, run_command
 from tests.support.paths import REPO
 from tests.support.terraform import blocks, locals_, unquoted
 
@@ -61,7 +61,7 @@ def test_each_environment_runs_the_backend_its_files_name(rendered):
 def test_two_lines_switch_an_environment_to_step_functions(tmp_path):
     repo = repository_copy(tmp_path / "repo")
     switch_to_step_functions(repo, "hml")
-    result = run_script("render", "hml", str(tmp_path / "out"), cwd=repo)
+    result = run_command("render", "hml", str(tmp_path / "out"), cwd=repo)
     assert result.returncode == 0, result.stderr
     settings = gene_api_settings(tmp_path / "out", "hml")
     assert settings["PIPELINE_BACKEND"] == "stepfunctions"
@@ -106,7 +106,7 @@ def test_a_backend_that_does_not_exist_is_refused_by_the_render(tmp_path, backen
     repo = repository_copy(tmp_path / "repo")
     path = repo / "environments" / "hml" / "apps" / "gene-api.yaml"
     path.write_text(path.read_text().replace("  backend: celery\n", f"  backend: {backend!r}\n"))
-    result = run_script("render", "hml", str(tmp_path / "out"), cwd=repo)
+    result = run_command("render", "hml", str(tmp_path / "out"), cwd=repo)
     assert result.returncode == 1
     assert "backend" in result.stderr
     assert "Traceback" not in result.stderr

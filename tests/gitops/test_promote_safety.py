@@ -1,11 +1,11 @@
-"""scripts/promote commits exactly one valid image reference or changes nothing: the value is
+"""gitops promote commits exactly one valid image reference or changes nothing: the value is
 read through YAML and checked against the OCI grammar, and a failed commit restores the file."""
 
 from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import git, promote_module, repository_copy, run_script
+from tests.support.gitops import git, promote_module, repository_copy, run_command
 
 PROMOTE = ["promote", "gene-api", "--from", "hml", "--to", "prod"]
 
@@ -36,7 +36,7 @@ def assert_nothing_changed(repo: Path, result, before_head: str, before_file: by
 
 def test_a_block_scalar_is_read_as_yaml_reads_it(repo):
     set_hml_image(repo, "  tag: >-\n    0.2.0\n")
-    result = run_script(*PROMOTE, cwd=repo)
+    result = run_command(*PROMOTE, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert '  tag: "0.2.0"\n' in values(repo, "prod").read_text()
 
@@ -46,7 +46,7 @@ def test_promoting_into_a_block_scalar_replaces_all_of_it(repo):
     prod.write_text(prod.read_text().replace('  tag: "0.1.0"\n', "  tag: |-\n    0.0.9\n"))
     git(repo, "commit", "--quiet", "-am", "prod written as a block scalar")
     set_hml_image(repo, '  tag: "0.2.0"\n')
-    assert run_script(*PROMOTE, cwd=repo).returncode == 0
+    assert run_command(*PROMOTE, cwd=repo).returncode == 0
     text = prod.read_text()
     assert '  tag: "0.2.0"\n' in text
     assert "0.0.9" not in text
@@ -70,7 +70,7 @@ def test_promoting_into_a_block_scalar_replaces_all_of_it(repo):
 def test_an_invalid_reference_is_refused(repo, lines, says):
     set_hml_image(repo, lines)
     head, prod = git(repo, "rev-parse", "HEAD"), values(repo, "prod").read_bytes()
-    assert_nothing_changed(repo, run_script(*PROMOTE, cwd=repo), head, prod, says)
+    assert_nothing_changed(repo, run_command(*PROMOTE, cwd=repo), head, prod, says)
 
 
 def test_a_failing_commit_hook_leaves_the_tree_as_it_was(repo):
@@ -79,9 +79,9 @@ def test_a_failing_commit_hook_leaves_the_tree_as_it_was(repo):
     hook.write_text("#!/bin/sh\necho 'hook: refused by policy' >&2\nexit 1\n")
     hook.chmod(0o755)
     head, prod = git(repo, "rev-parse", "HEAD"), values(repo, "prod").read_bytes()
-    assert_nothing_changed(repo, run_script(*PROMOTE, cwd=repo), head, prod, "nothing was changed")
+    assert_nothing_changed(repo, run_command(*PROMOTE, cwd=repo), head, prod, "nothing was changed")
     hook.unlink()
-    retry = run_script(*PROMOTE, cwd=repo)
+    retry = run_command(*PROMOTE, cwd=repo)
     assert retry.returncode == 0, retry.stderr
 
 
@@ -91,7 +91,7 @@ def test_no_git_identity_leaves_the_tree_as_it_was(repo):
     git(repo, "config", "--unset", "user.name")
     git(repo, "config", "user.useConfigOnly", "true")
     head, prod = git(repo, "rev-parse", "HEAD"), values(repo, "prod").read_bytes()
-    result = run_script(
+    result = run_command(
         *PROMOTE, cwd=repo, env={"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
     )
     assert_nothing_changed(repo, result, head, prod, "git commit")
@@ -136,5 +136,5 @@ def test_an_image_origin_prod_cannot_record_is_refused_before_anything_is_writte
         values(repo, "prod").read_bytes(),
         env_yaml.read_bytes(),
     )
-    assert_nothing_changed(repo, run_script(*PROMOTE, cwd=repo), head, prod, says)
+    assert_nothing_changed(repo, run_command(*PROMOTE, cwd=repo), head, prod, says)
     assert env_yaml.read_bytes() == settings

@@ -13,7 +13,7 @@ from tests.support.gitops import (
     git,
     promote_module,
     repository_copy,
-    run_script,
+    run_command,
 )
 
 
@@ -38,7 +38,7 @@ def test_promote_then_rollback_round_trips(repo, app):
     git(repo, "commit", "--quiet", "-am", f"hml runs {app} 0.2.0")
     before = git(repo, "rev-parse", "HEAD").strip()
 
-    promoted = run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo)
+    promoted = run_command("promote", app, "--from", "hml", "--to", "prod", cwd=repo)
     assert promoted.returncode == 0, promoted.stderr
     # The image's line, and where it came from: hml's newest commit that changed its file.
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split() == [
@@ -54,7 +54,7 @@ def test_promote_then_rollback_round_trips(repo, app):
     message = git(repo, "log", "-1", "--format=%s", "HEAD").strip()
     assert message == f"promote {app} to prod: tag 0.1.0 -> tag 0.2.0 (from hml)"
 
-    rolled = run_script("rollback", app, "prod", cwd=repo)
+    rolled = run_command("rollback", app, "prod", cwd=repo)
     assert rolled.returncode == 0, rolled.stderr
     assert f"### {app}-prod (prod, changed)" in rolled.stdout
     assert f"sync {app}-prod from the Argo CD UI or CLI" in rolled.stdout
@@ -70,17 +70,17 @@ def test_promote_then_rollback_round_trips(repo, app):
 
 def test_after_a_rollback_prod_renders_as_before_the_promotion(repo, tmp_path):
     first = tmp_path / "first"
-    assert run_script("render", "prod", str(first), cwd=repo).returncode == 0
+    assert run_command("render", "prod", str(first), cwd=repo).returncode == 0
     set_tag(repo, "hml", "0.2.0")
     git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
     promote_module.promote("gene-api", "hml", "prod", repo=repo)  # its own diff: tested above
     after = tmp_path / "after"
-    assert run_script("render", "prod", str(after), cwd=repo).returncode == 0
+    assert run_command("render", "prod", str(after), cwd=repo).returncode == 0
     assert tree(after) != tree(first)
     assert b"/chr21/gene-api:0.2.0" in (after / "gene-api-prod" / "manifests.yaml").read_bytes()
     git(repo, "revert", "--no-edit", "HEAD")
     final = tmp_path / "final"
-    assert run_script("render", "prod", str(final), cwd=repo).returncode == 0
+    assert run_command("render", "prod", str(final), cwd=repo).returncode == 0
     assert tree(final) == tree(first)
 
 
@@ -88,7 +88,7 @@ def test_diff_shows_only_the_promoted_application(repo):
     set_tag(repo, "hml", "0.3.0")
     git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.3.0")
     promote_module.promote("gene-api", "hml", "prod", repo=repo)
-    diff = run_script("diff", "HEAD~1", "HEAD", cwd=repo)
+    diff = run_command("diff", "HEAD~1", "HEAD", cwd=repo)
     assert diff.returncode == 0, diff.stderr
     assert "1 Application(s) changed." in diff.stdout
     assert "### gene-api-prod (prod, changed)" in diff.stdout
@@ -96,7 +96,7 @@ def test_diff_shows_only_the_promoted_application(repo):
     image = "image: 222222222222.dkr.ecr.eu-west-1.amazonaws.com/chr21/gene-api"
     stripped = {line[0] + line[1:].strip() for line in changed}
     assert {f"-{image}:0.1.0", f"+{image}:0.3.0"} <= stripped
-    unchanged = run_script("diff", "HEAD", "HEAD", "hml", cwd=repo)
+    unchanged = run_command("diff", "HEAD", "HEAD", "hml", cwd=repo)
     assert "No Application changes in hml." in unchanged.stdout
 
 
@@ -109,7 +109,7 @@ def test_a_second_rollback_reverts_the_promotion_before(repo):
     for expected in ("0.2.0", "0.1.0"):
         promote_module.rollback("gene-api", "prod", repo=repo)
         assert f'tag: "{expected}"' in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
-    nothing = run_script("rollback", "gene-api", "prod", cwd=repo)
+    nothing = run_command("rollback", "gene-api", "prod", cwd=repo)
     assert nothing.returncode == 1
     assert "no promotion of gene-api to prod left to roll back" in nothing.stderr
 
@@ -128,13 +128,13 @@ def test_a_second_rollback_reverts_the_promotion_before(repo):
 )
 def test_promote_refuses_with_a_clear_message(repo, args, says):
     before = git(repo, "rev-parse", "HEAD")
-    assert_refused(run_script("promote", *args, cwd=repo), says)
+    assert_refused(run_command("promote", *args, cwd=repo), says)
     assert git(repo, "rev-parse", "HEAD") == before
 
 
 def test_promote_refuses_a_dirty_tree(repo):
     set_tag(repo, "hml", "0.2.0")
-    result = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert "uncommitted changes" in result.stderr
 
@@ -144,7 +144,7 @@ def test_promoting_a_digest_replaces_the_tag_line(repo):
     digest = "sha256:" + "b" * 64
     path.write_text(path.read_text().replace('tag: "0.1.0"', f"digest: {digest}"))
     git(repo, "commit", "--quiet", "-am", "hml runs a digest")
-    assert run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
+    assert run_command("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo).returncode == 0
     assert git(repo, "show", "--numstat", "--format=", "HEAD").split()[:2] == ["1", "1"]
     assert (
         f'  digest: "{digest}"\n' in (repo / "environments" / "prod" / "apps" / "gene-api.yaml").read_text()
@@ -152,7 +152,7 @@ def test_promoting_a_digest_replaces_the_tag_line(repo):
 
 
 def test_diff_of_an_unknown_environment_is_refused(repo):
-    result = run_script("diff", "HEAD", "HEAD", "staging", cwd=repo)
+    result = run_command("diff", "HEAD", "HEAD", "staging", cwd=repo)
     assert result.returncode == 1
     assert "unknown environment 'staging'; known: hml, prod" in result.stderr
 
@@ -161,6 +161,6 @@ def test_diff_against_a_ref_before_the_environments_existed_shows_them_added(rep
     (repo / "argocd" / "cluster-secrets" / "prod.yaml").unlink()
     git(repo, "commit", "--quiet", "-am", "prod not yet bootstrapped")
     git(repo, "revert", "--no-edit", "HEAD")
-    result = run_script("diff", "HEAD~1", "HEAD", "prod", cwd=repo)
+    result = run_command("diff", "HEAD~1", "HEAD", "prod", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert "### gene-api-prod (prod, added)" in result.stdout

@@ -1,5 +1,5 @@
-"""scripts/pull-charts pulls exactly the charts the addons ApplicationSet pins, under the names
-scripts/render looks for: each is one of the archives the offline render uses."""
+"""gitops pull-charts pulls exactly the charts the addons ApplicationSet pins, under the names
+gitops render looks for: each is one of the archives the offline render uses."""
 
 from pathlib import Path
 

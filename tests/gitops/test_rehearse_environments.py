@@ -1,5 +1,5 @@
 """Each environment, as rendered once for the session, synced into a fresh control plane by
-scripts/rehearse's sync (what `scripts/rehearse ENV` prints is this rehearsal's report): every
+gitops rehearse's sync (what `gitops rehearse ENV` prints is this rehearsal's report): every
 object of every Application, and every Application, applied; nothing refused. The faults the
 rehearsal catches: tests/controlplane/test_rehearse.py."""
 

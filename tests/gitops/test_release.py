@@ -1,7 +1,7 @@
-"""scripts/images and scripts/release, the image pipeline's two steps of ours
+"""images matrix and gitops release, the image pipeline's two steps of ours
 (.github/workflows/images.yaml): the build matrix is the apps hml runs, each with its Dockerfile
 and the repository hml pulls from; a release is one promotion commit per image, setting the
-built digest in hml, that scripts/rollback reverts like any other; what is not a digest or a
+built digest in hml, that gitops rollback reverts like any other; what is not a digest or a
 commit id is refused with the tree left as it was."""
 
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.gitops import assert_refused, git, repository_copy, run_script
+from tests.support.gitops import assert_refused, git, repository_copy, run_command
 from tests.support.paths import REPO
 
 DIGEST = "sha256:" + "ab" * 32
@@ -28,7 +28,7 @@ def values(repo: Path, env: str, app: str) -> dict:
 
 
 def test_the_build_matrix_is_what_hml_runs_pushed_where_every_environment_pulls():
-    result = run_script("images", "hml")
+    result = run_command("matrix", "hml")
     assert result.returncode == 0, result.stderr
     matrix = json.loads(result.stdout)["include"]
     apps = sorted(p.stem for p in (REPO / "environments" / "hml" / "apps").glob("*.yaml"))
@@ -43,7 +43,7 @@ def test_the_build_matrix_is_what_hml_runs_pushed_where_every_environment_pulls(
 
 def test_a_release_is_a_promotion_commit_that_rollback_reverts(repo):
     before = values(repo, "hml", "gene-api")
-    result = run_script(
+    result = run_command(
         "release", "gene-api", "hml", "--digest", DIGEST, "--built-from", BUILT_FROM, cwd=repo
     )
     assert result.returncode == 0, result.stderr
@@ -64,7 +64,7 @@ def test_a_release_is_a_promotion_commit_that_rollback_reverts(repo):
     ]
     settings = yaml.safe_load((repo / "environments/hml/env.yaml").read_text())["environment"]
     assert settings["imageOrigins"]["gene-api"] == f"built from {BUILT_FROM}"
-    back = run_script("rollback", "gene-api", "hml", cwd=repo)
+    back = run_command("rollback", "gene-api", "hml", cwd=repo)
     assert back.returncode == 0, back.stderr
     assert values(repo, "hml", "gene-api") == before
     assert git(repo, "diff", "HEAD~2", "HEAD", "--", "environments") == ""
@@ -82,20 +82,20 @@ def test_a_release_is_a_promotion_commit_that_rollback_reverts(repo):
 )
 def test_what_is_not_a_release_is_refused_and_nothing_changes(repo, args, says):
     head = git(repo, "rev-parse", "HEAD")
-    assert_refused(run_script("release", *args, cwd=repo), says)
+    assert_refused(run_command("release", *args, cwd=repo), says)
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "status", "--porcelain") == ""
 
 
 def test_the_released_digest_is_what_hml_renders(repo, tmp_path):
     assert (
-        run_script(
+        run_command(
             "release", "web", "hml", "--digest", DIGEST, "--built-from", BUILT_FROM, cwd=repo
         ).returncode
         == 0
     )
     out = tmp_path / "out"
-    result = run_script("render", "hml", str(out), cwd=repo)
+    result = run_command("render", "hml", str(out), cwd=repo)
     assert result.returncode == 0, result.stderr
     repository = values(repo, "hml", "web")["image"]["repository"]
     assert re.search(

@@ -1,10 +1,10 @@
-"""scripts/render writes, for every environment, what Argo CD would apply: every Application
+"""gitops render writes, for every environment, what Argo CD would apply: every Application
 rendered (our charts and the upstream add-ons); the API server validates all of it
 (tests/controlplane/test_rehearse.py)."""
 
 import re
 
-from tests.support.gitops import applications, assert_refused, cluster_secret_stand_in, run_script
+from tests.support.gitops import applications, assert_refused, cluster_secret_stand_in, run_command
 
 
 def test_one_folder_per_generated_application_each_rendered(rendered):
@@ -53,18 +53,18 @@ def test_cluster_secret_facts_reach_the_workload(rendered):
 
 
 def test_unknown_environment_is_refused_with_the_known_ones(tmp_path):
-    result = run_script("render", "staging", str(tmp_path / "out"))
+    result = run_command("render", "staging", str(tmp_path / "out"))
     assert_refused(result, "unknown environment 'staging'; known: hml, prod")
 
 
 def test_an_oversized_environment_name_is_refused_and_not_echoed_whole():
-    result = run_script("rehearse", "x" * 5000)
+    result = run_command("rehearse", "x" * 5000)
     assert_refused(result, "unknown environment 'xxxx")
     assert len(result.stderr) < 300  # nothing rendered, no control plane started
 
 
 def test_a_chart_in_neither_place_is_an_error_naming_it(tmp_path):
-    result = run_script("render", "hml", str(tmp_path / "out"), env={"HELM_CHARTS_DIR": str(tmp_path)})
+    result = run_command("render", "hml", str(tmp_path / "out"), env={"HELM_CHARTS_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert re.search(
         r"error: \S+: chart \S+ \S+ \(\S+\) is neither in this repository nor among the archives",

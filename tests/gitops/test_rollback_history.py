@@ -1,4 +1,4 @@
-"""scripts/rollback decides what is live from the environment file's history and content,
+"""gitops rollback decides what is live from the environment file's history and content,
 not from "This reverts commit" lines alone."""
 
 import re
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import git, promote_module, repository_copy, run_script
+from tests.support.gitops import git, promote_module, repository_copy, run_command
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_what_prod_runs_decides_not_the_newest_promotion(repo):
     path = repo / "environments" / "prod" / "apps" / "gene-api.yaml"
     path.write_text(path.read_text().replace('tag: "0.2.0"', 'tag: "0.2.1"'))
     git(repo, "commit", "--quiet", "-am", "hotfix by hand")
-    result = run_script("rollback", "gene-api", "prod", cwd=repo)
+    result = run_command("rollback", "gene-api", "prod", cwd=repo)
     assert result.returncode == 1
     assert "prod runs tag 0.2.1, which no promotion set" in result.stderr
     assert prod_tag(repo) == "0.2.1"
@@ -55,12 +55,12 @@ def test_a_failure_after_the_commit_says_what_was_committed_and_what_to_do(repo)
     web = repo / "environments" / "prod" / "apps" / "web.yaml"
     web.write_text(web.read_text() + "notAValue: true\n")  # the chart's schema refuses it
     git(repo, "commit", "--quiet", "-am", "a value web's chart refuses")
-    result = run_script("rollback", "gene-api", "prod", cwd=repo)
+    result = run_command("rollback", "gene-api", "prod", cwd=repo)
     assert result.returncode == 1
     (line,) = [x for x in result.stderr.splitlines() if "error:" in x]
     revert = git(repo, "rev-parse", "--short=12", "HEAD").strip()
     assert f"committed {revert}" in line
     assert "do not run rollback again" in line
-    assert f"scripts/diff {revert}~1 {revert} prod" in line
+    assert f"gitops diff {revert}~1 {revert} prod" in line
     assert prod_tag(repo) == "0.1.0"
     assert git(repo, "status", "--porcelain") == ""

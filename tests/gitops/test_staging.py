@@ -1,6 +1,6 @@
 """Everything both environments share is staged: a change to the charts (an app chart,
 charts/common, charts/platform) or an add-on's chart version reaches hml first, and prod only
-by a promotion commit (scripts/promote charts|ADDON) that scripts/rollback reverts, after
+by a promotion commit (gitops promote charts|ADDON) that gitops rollback reverts, after
 which prod renders as before, object for object."""
 
 import tarfile
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.gitops import applications, comparable_files, git, repository_copy, run_script
+from tests.support.gitops import applications, comparable_files, git, repository_copy, run_command
 from tests.support.paths import REPO, helm_charts_dir
 
 STAGED = """apiVersion: v1
@@ -29,7 +29,7 @@ def repo(tmp_path):
 def render(repo: Path, env: str, out: Path, charts: Path | None = None) -> dict[str, str]:
     """What Argo CD compares, per rendered file of every Application of `env`."""
     extra = {"HELM_CHARTS_DIR": str(charts)} if charts else None
-    result = run_script("render", env, str(out), cwd=repo, env=extra)
+    result = run_command("render", env, str(out), cwd=repo, env=extra)
     assert result.returncode == 0, result.stderr
     return comparable_files(out)
 
@@ -47,9 +47,9 @@ def test_hml_follows_the_branch_and_prod_pins_a_commit_of_its_history():
 
 
 def prod_is_not_rendered(repo: Path, extra: dict | None = None) -> None:
-    """scripts/diff finds prod's inputs (its folder, argocd/, charts/ at the commit it pins) the
+    """gitops diff finds prod's inputs (its folder, argocd/, charts/ at the commit it pins) the
     same before and after the last commit: prod renders as before, with no render needed."""
-    result = run_script("diff", "HEAD~1", "HEAD", cwd=repo, env=extra)
+    result = run_command("diff", "HEAD~1", "HEAD", cwd=repo, env=extra)
     assert result.returncode == 0, result.stderr
     assert "prod has the same inputs at both refs; nothing to render" in result.stderr
 
@@ -64,7 +64,7 @@ def test_a_chart_change_reaches_hml_and_reaches_prod_only_when_promoted(repo, tm
     assert "name: staged-change" in hml["web-hml/manifests.yaml"]
     prod_is_not_rendered(repo)
 
-    promoted = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    promoted = run_command("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
     assert promoted.returncode == 0, promoted.stderr
     changed = git(repo, "show", "--numstat", "--format=", "HEAD").split()
     assert changed == ["1", "1", "environments/prod/env.yaml"]
@@ -74,7 +74,7 @@ def test_a_chart_change_reaches_hml_and_reaches_prod_only_when_promoted(repo, tm
     assert "+  name: staged-change" in promoted.stdout
     assert "web-prod" in promoted.stdout.split("Next: push this commit; sync ")[1]
 
-    rolled = run_script("rollback", "charts", "prod", cwd=repo)
+    rolled = run_command("rollback", "charts", "prod", cwd=repo)
     assert rolled.returncode == 0, rolled.stderr
     assert "-  name: staged-change" in rolled.stdout
     # prod's files are as before the promotion, byte for byte, and so is what it renders (a
@@ -117,7 +117,7 @@ def test_an_addon_upgrade_reaches_hml_and_reaches_prod_only_when_promoted(repo, 
     prod_is_not_rendered(repo, archives)
 
     to_prod = ["--from", "hml", "--to", "prod"]
-    promoted = run_script("promote", "metrics-server", *to_prod, cwd=repo, env=archives)
+    promoted = run_command("promote", "metrics-server", *to_prod, cwd=repo, env=archives)
     assert promoted.returncode == 0, promoted.stderr
     assert git(repo, "log", "-1", "--format=%B").splitlines()[:3] == [
         "promote metrics-server to prod: 3.13.1 -> 3.13.2 (from hml)",
@@ -127,7 +127,7 @@ def test_an_addon_upgrade_reaches_hml_and_reaches_prod_only_when_promoted(repo, 
     assert "### metrics-server-prod (prod, changed)" in promoted.stdout
     assert "+    helm.sh/chart: metrics-server-3.13.2" in promoted.stdout
 
-    rolled = run_script("rollback", "metrics-server", "prod", cwd=repo, env=archives)
+    rolled = run_command("rollback", "metrics-server", "prod", cwd=repo, env=archives)
     assert rolled.returncode == 0, rolled.stderr
     assert "-    helm.sh/chart: metrics-server-3.13.2" in rolled.stdout
     assert git(repo, "diff", before_promotion, "HEAD") == ""
@@ -146,7 +146,7 @@ def test_an_addon_version_outside_semver_is_refused(repo, version, says):
     path.write_text(path.read_text().replace('    keda: "2.20.2"', f"    keda: {version}"))
     git(repo, "commit", "--quiet", "-am", "hml: a keda version")
     head = git(repo, "rev-parse", "HEAD")
-    result = run_script("promote", "keda", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "keda", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert says in result.stderr
     assert "Traceback" not in result.stderr
@@ -161,7 +161,7 @@ def test_charts_pinned_to_a_commit_off_the_branch_are_not_promoted(repo):
     path = repo / "environments" / "hml" / "env.yaml"
     path.write_text(path.read_text().replace('  chartsRevision: ""', f'  chartsRevision: "{elsewhere}"'))
     git(repo, "commit", "--quiet", "-am", "hml pins a commit off the branch")
-    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert "which is not in HEAD's history" in result.stderr
 
@@ -200,7 +200,7 @@ def test_a_promotion_the_target_cannot_render_is_taken_back(repo):
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "a chart change prod cannot render yet")
     head = git(repo, "rev-parse", "HEAD")
-    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert "prod's rendered diff of this promotion failed" in result.stderr
     assert "a value prod lacks" in result.stderr
@@ -226,7 +226,7 @@ def test_any_failure_of_the_promotions_diff_takes_it_back(repo):
     git(repo, "commit", "--quiet", "-am", "hml runs gene-api 0.2.0")
     set_charts_revision(repo, "prod", "main")  # Argo CD would follow it; the render refuses it
     head = git(repo, "rev-parse", "HEAD")
-    result = run_script("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "gene-api", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert "the promotion is taken back, nothing was changed" in result.stderr
     assert "Traceback" not in result.stderr
@@ -251,14 +251,14 @@ def test_charts_are_promoted_forward_only(repo, hml, prod, says):
     if pins[hml]:
         set_charts_revision(repo, "hml", pins[hml])
     head = git(repo, "rev-parse", "HEAD")
-    result = run_script("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
+    result = run_command("promote", "charts", "--from", "hml", "--to", "prod", cwd=repo)
     assert result.returncode == 1
     assert says in result.stderr
     assert git(repo, "rev-parse", "HEAD") == head
 
 
 def test_an_environment_that_follows_the_branch_is_not_pinned_by_a_promotion(repo):
-    result = run_script("promote", "charts", "--from", "prod", "--to", "hml", cwd=repo)
+    result = run_command("promote", "charts", "--from", "prod", "--to", "hml", cwd=repo)
     assert result.returncode == 1
     assert "hml follows the branch" in result.stderr
 
@@ -267,7 +267,7 @@ def test_a_pinned_commit_that_does_not_exist_is_named_whole(repo, tmp_path):
     real = settings(repo, "prod")["chartsRevision"]
     typo = real[:-1] + ("0" if real[-1] != "0" else "1")  # differs past the 12 characters shown
     set_charts_revision(repo, "prod", typo)
-    result = run_script("render", "prod", str(tmp_path / "out"), cwd=repo)
+    result = run_command("render", "prod", str(tmp_path / "out"), cwd=repo)
     assert result.returncode == 1
     assert f"pinned to commit {typo}, which cannot be read; no such commit here" in result.stderr
     assert "Traceback" not in result.stderr

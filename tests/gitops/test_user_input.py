@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gitops import git, repository_copy, run_script
+from tests.support.gitops import git, repository_copy, run_command
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def assert_one_line_error(result, says: str) -> None:
 def test_a_ref_that_looks_like_an_option_never_reaches_git(repo, tmp_path, command):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
-    result = run_script(*[part.format(victim=victim) for part in command], cwd=repo)
+    result = run_command(*[part.format(victim=victim) for part in command], cwd=repo)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert victim.read_text() == "precious"
@@ -41,7 +41,7 @@ def test_a_ref_that_looks_like_an_option_never_reaches_git(repo, tmp_path, comma
 
 def test_an_unknown_ref_is_named(repo):
     assert_one_line_error(
-        run_script("diff", "no-such-branch", "HEAD", cwd=repo), "unknown git ref 'no-such-branch'"
+        run_command("diff", "no-such-branch", "HEAD", cwd=repo), "unknown git ref 'no-such-branch'"
     )
 
 
@@ -58,16 +58,16 @@ def test_an_unknown_ref_is_named(repo):
 )
 def test_environment_names_are_checked_the_same_everywhere(repo, command):
     before = git(repo, "rev-parse", "HEAD")
-    assert_one_line_error(run_script(*command, cwd=repo), "unknown environment")
+    assert_one_line_error(run_command(*command, cwd=repo), "unknown environment")
     assert git(repo, "rev-parse", "HEAD") == before
 
 
 @pytest.mark.parametrize("app", ["gene-api/", "../gene-api", "GENE-API", "gene api"])
 def test_app_names_are_checked(repo, app):
     assert_one_line_error(
-        run_script("promote", app, "--from", "hml", "--to", "prod", cwd=repo), f"unknown {app!r} in hml"
+        run_command("promote", app, "--from", "hml", "--to", "prod", cwd=repo), f"unknown {app!r} in hml"
     )
-    assert_one_line_error(run_script("rollback", app, "prod", cwd=repo), f"unknown {app!r} in prod")
+    assert_one_line_error(run_command("rollback", app, "prod", cwd=repo), f"unknown {app!r} in prod")
 
 
 def break_file(repo: Path, relative: str, text: str) -> None:
@@ -121,5 +121,5 @@ def break_file(repo: Path, relative: str, text: str) -> None:
 def test_malformed_files_are_one_line_naming_the_file(repo, tmp_path, relative, text, command, says):
     break_file(repo, relative, text)
     out = str(tmp_path / "out")
-    assert_one_line_error(run_script(*[part.format(out=out) for part in command], cwd=repo), says)
+    assert_one_line_error(run_command(*[part.format(out=out) for part in command], cwd=repo), says)
     assert not Path(out).exists()

@@ -4,9 +4,9 @@
 from collections.abc import Iterator
 
 import pytest
-from chr21_common.db import make_engine
 from sqlalchemy import Engine
 
+from chr21_common.db import make_engine
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.seed import seed

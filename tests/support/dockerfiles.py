@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.support.gitops import IMAGE_DOCKERFILES
 from tests.support.paths import REPO, TOOLS_BIN
 
-# The image pipeline's mapping (scripts/gitops/images.py), the one source.
+# The image pipeline's mapping (ops/src/chr21_ops/images/matrix.py), the one source.
 DOCKERFILES = {app: REPO / path for app, path in IMAGE_DOCKERFILES.items()}
 
 

@@ -1,31 +1,27 @@
-"""The GitOps tooling (scripts/gitops) for tests: import it and run its commands."""
+"""The platform's command-line tools (ops/: chr21_ops) for tests: import them and run them."""
 
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from tests.support.paths import REPO, helm_charts_dir
-
-sys.path.insert(0, str(REPO / "scripts"))
-
-from gitops import controlplane, rehearse
-from gitops import promote as promote_module
-from gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exported
-from gitops.appset import list_elements as appset_list_elements
-from gitops.checkov import scan as checkov_scan
-from gitops.diff import comparable_files
-from gitops.gotemplate import render_all as render_go_templates
-from gitops.ignore import masked
-from gitops.images import DOCKERFILES as IMAGE_DOCKERFILES
-from gitops.kubeconform import validate as kubeconform_validate
-from gitops.paths import CLUSTER_SECRETS
-from gitops.pullcharts import pinned_charts, pull_command
-from gitops.render import render_environment
-from gitops.repo import applicationsets, context_for, environments, load_manifests
+from chr21_ops.checkout import CLUSTER_SECRETS
+from chr21_ops.gitops import controlplane, rehearse
+from chr21_ops.gitops import promote as promote_module
+from chr21_ops.gitops.appset import deep_merge, expand  # noqa: F401 -- deep_merge: re-exported
+from chr21_ops.gitops.appset import list_elements as appset_list_elements
+from chr21_ops.gitops.checkov import scan as checkov_scan
+from chr21_ops.gitops.diff import comparable_files
+from chr21_ops.gitops.gotemplate import render_all as render_go_templates
+from chr21_ops.gitops.ignore import masked
+from chr21_ops.gitops.kubeconform import validate as kubeconform_validate
+from chr21_ops.gitops.pullcharts import pinned_charts, pull_command
+from chr21_ops.gitops.render import render_environment
+from chr21_ops.gitops.repo import applicationsets, context_for, environments, load_manifests
+from chr21_ops.images.matrix import DOCKERFILES as IMAGE_DOCKERFILES
+from tests.support.paths import REPO, VENV_BIN, helm_charts_dir
 
 __all__ = [
     "IMAGE_DOCKERFILES",
@@ -47,7 +43,7 @@ __all__ = [
     "rehearse",
     "render_environment",
     "render_go_templates",
-    "run_script",
+    "run_command",
 ]
 
 
@@ -57,11 +53,21 @@ def applications(environment: str, repo: Path = REPO) -> list[dict]:
     return [app for appset in applicationsets(repo) for app in expand(appset, context)]
 
 
-def run_script(
+# The command group of each subcommand (ops/pyproject.toml's scripts); the rest are gitops's.
+GROUP = {
+    "module-interfaces": "terraform-bootstrap",
+    "state-bucket": "terraform-bootstrap",
+    "matrix": "images",
+}
+
+
+def run_command(
     name: str, *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
+    """`<group> name args...` (gitops render ..., terraform-bootstrap state-bucket ...), run in
+    `cwd`: the commands act on the checkout they are run in."""
     return subprocess.run(
-        [str(cwd / "scripts" / name), *args],
+        [str(VENV_BIN / GROUP.get(name, "gitops")), name, *args],
         cwd=cwd,
         capture_output=True,
         text=True,

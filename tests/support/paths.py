@@ -8,6 +8,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 CHARTS = REPO / "charts"
 TOOLS_BIN = REPO / ".tools" / "bin"
+# The workspace's console scripts (gitops, terraform-bootstrap, images, the apps').
+VENV_BIN = REPO / ".venv" / "bin"
 HELM3 = TOOLS_BIN / "helm"
 HELM4 = TOOLS_BIN / "helm4"
 CHECKOV = TOOLS_BIN / "checkov"

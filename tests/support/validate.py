@@ -1,4 +1,4 @@
-"""Strict validation of rendered objects by kubeconform (scripts/gitops/kubeconform.py): core
+"""Strict validation of rendered objects by kubeconform (ops/src/chr21_ops/gitops/kubeconform.py): core
 kinds against the Kubernetes release's schemas, custom resources against schemas derived from
 the CRDs among the objects validated (the versions that will really be installed), else from the
 CRD schema folder (../shared/schemas or $CRD_SCHEMAS_DIR). An object whose kind has no schema fails."""

@@ -120,7 +120,7 @@ def test_a_released_digest_is_what_runs(tmp_path):
     (repo / "environments" / "hml" / "apps").mkdir(parents=True)
     worker = (REPO / "environments" / "hml" / "apps" / "worker.yaml").read_text()
     digest = "sha256:" + "a" * 64
-    # What a release leaves: the digest alone (scripts/release replaces the tag line).
+    # What a release leaves: the digest alone (gitops release replaces the tag line).
     worker = worker.replace('  tag: "0.1.0"\n', f'  digest: "{digest}"\n')
     assert digest in worker
     (repo / "environments" / "hml" / "apps" / "worker.yaml").write_text(worker)

@@ -1,4 +1,4 @@
-"""scripts/state-bucket against moto server, as the environment's account: the bucket the
+"""terraform-bootstrap state-bucket against moto server, as the environment's account: the bucket the
 backend file names is made with every setting, a second run changes nothing, and what a user
 can get wrong (another account's credentials, no credentials, an unknown environment, a bucket
 whose settings were loosened) is refused or put right with one line."""
@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from tests.support.aws import moto_server
-from tests.support.gitops import assert_refused, run_script
+from tests.support.gitops import assert_refused, run_command
 from tests.support.terraform import BOOTSTRAP
 
 HML_BUCKET = "chr21-terraform-state-111111111111"
@@ -49,7 +49,7 @@ def test_the_backend_names_a_bucket_of_its_environments_account_and_locks_with_a
 
 
 def test_it_makes_the_bucket_then_changes_nothing(hml_account):
-    first = run_script("state-bucket", "hml")
+    first = run_command("state-bucket", "hml")
     assert first.returncode == 0, first.stderr
     assert f"{HML_BUCKET} (eu-west-1, created; every setting made)" in first.stdout
     made = settings(HML_BUCKET)
@@ -64,14 +64,14 @@ def test_it_makes_the_bucket_then_changes_nothing(hml_account):
     assert made["policy"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert made["lifecycle"] == {"NoncurrentDays": 90}
     assert made["ownership"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
-    second = run_script("state-bucket", "hml")
+    second = run_command("state-bucket", "hml")
     assert second.returncode == 0, second.stderr
     assert f"{HML_BUCKET} (eu-west-1, already there; nothing changed)" in second.stdout
     assert settings(HML_BUCKET) == made
 
 
 def test_a_loosened_bucket_is_put_right_and_what_else_it_has_is_kept(hml_account):
-    assert run_script("state-bucket", "hml").returncode == 0
+    assert run_command("state-bucket", "hml").returncode == 0
     s3 = boto3.client("s3")
     s3.put_bucket_versioning(Bucket=HML_BUCKET, VersioningConfiguration={"Status": "Suspended"})
     # Someone's own statement replaced the policy; the bucket is encrypted with KMS instead.
@@ -91,7 +91,7 @@ def test_a_loosened_bucket_is_put_right_and_what_else_it_has_is_kept(hml_account
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
         },
     )
-    again = run_script("state-bucket", "hml")
+    again = run_command("state-bucket", "hml")
     assert again.returncode == 0, again.stderr
     assert "put right: versioning, TLS-only policy)" in again.stdout
     after = settings(HML_BUCKET)
@@ -101,7 +101,7 @@ def test_a_loosened_bucket_is_put_right_and_what_else_it_has_is_kept(hml_account
 
 
 def test_another_accounts_credentials_are_refused_and_nothing_is_made(hml_account):
-    result = run_script("state-bucket", "prod")
+    result = run_command("state-bucket", "prod")
     assert_refused(result, "prod's state is in account 222222222222")
     assert "these credentials are account 111111111111's" in result.stderr
     assert boto3.client("s3").list_buckets()["Buckets"] == []
@@ -115,13 +115,13 @@ def test_another_accounts_credentials_are_refused_and_nothing_is_made(hml_accoun
     ],
 )
 def test_an_unknown_environment_is_refused(environment, says):
-    assert_refused(run_script("state-bucket", environment), says)
+    assert_refused(run_command("state-bucket", environment), says)
 
 
 def test_no_credentials_is_one_line(tmp_path, monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
-    result = run_script(
+    result = run_command(
         "state-bucket",
         "hml",
         env={
@@ -137,7 +137,7 @@ def test_no_credentials_is_one_line(tmp_path, monkeypatch):
 
 def test_a_backend_in_us_east_1_gets_its_bucket_there_too(hml_account, tmp_path):
     """us-east-1 is the one region whose buckets take no location constraint."""
-    from gitops import statebucket  # on the path through tests.support.gitops
+    from chr21_ops.terraform import statebucket
 
     (tmp_path / "hml.s3.tfbackend").write_text(
         f'bucket = "{HML_BUCKET}"\nkey    = "terraform-bootstrap/hml.tfstate"\nregion = "us-east-1"\n'

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.jobs.services import JobServices
 from fastapi.testclient import TestClient
 
 from annotator.config import WorkerSettings
 from annotator.genes import GeneSource
 from annotator.runner import celery_places, run_job
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
 from gene_api.main import create_app
 from tests.support.aws import aws  # noqa: F401 -- a fixture, used by name
 from tests.support.database_fixtures import (  # noqa: F401 -- fixtures, used by name

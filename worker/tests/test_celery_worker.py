@@ -5,9 +5,9 @@ back through the database, not a result backend."""
 
 import httpx
 import pytest
-from chr21_common.db import make_engine
 from fastapi.testclient import TestClient
 
+from chr21_common.db import make_engine
 from gene_api.main import create_app
 from tests.support.jobs import bearer
 from tests.support.logs import json_lines, with_request_id

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chr21_common.coordinates import CHROMOSOME_LENGTH
 
 from annotator.engine import Annotator, GeneTable
 from annotator.inputs import Counts, InputFile
+from chr21_common.coordinates import CHROMOSOME_LENGTH
 from gene_api.dataset import read_genes
 
 BEDTOOLS = shutil.which("bedtools")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chr21_common.coordinates import CHROMOSOME_LENGTH
-from chr21_common.jobs.state import RESULT_FILES, SUMMARY_FILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator import inputs, outputs, pipeline
 from annotator.engine import Annotator, GeneTable
 from annotator.inputs import Counts, InputError, InputFile, bed_chunk, bed_records, chunk_of, numbered_lines
+from chr21_common.coordinates import CHROMOSOME_LENGTH
+from chr21_common.jobs.state import RESULT_FILES, SUMMARY_FILE
 from gene_api.dataset import read_genes
 
 

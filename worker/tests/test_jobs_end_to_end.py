@@ -9,14 +9,14 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from chr21_common.jobs.state import MAX_ATTEMPTS, PLOT_FILE, RESULT_FILES, SUMMARY_FILE
-from chr21_common.jobs.storage import StorageUnavailable
-from chr21_common.models import Job
 from prometheus_client import REGISTRY
 from sqlalchemy import update
 
 from annotator import runner
 from annotator.runner import Transient
+from chr21_common.jobs.state import MAX_ATTEMPTS, PLOT_FILE, RESULT_FILES, SUMMARY_FILE
+from chr21_common.jobs.storage import StorageUnavailable
+from chr21_common.models import Job
 from tests.support.jobs import bearer
 
 BED = (

@@ -4,8 +4,8 @@ reason (and line) or succeeded with its invalid records counted. Never a 5xx, ne
 queued or running, and an accepted upload is kept in the uploads storage, byte for byte."""
 
 import pytest
-from chr21_common.jobs.state import new_job_id, upload_key
 
+from chr21_common.jobs.state import new_job_id, upload_key
 from worker.tests.malformed_corpus import cases
 
 CASES = cases()

@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.jobs.services import JobServices
-from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from annotator.engine import GeneTable
 from annotator.pipeline import annotate_file
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
+from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 from gene_api.dataset import read_genes
 from gene_api.jobs.recovery import recover
 from gene_api.main import create_app

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-from chr21_common.settings import SharedSettings
 
 from annotator.config import WorkerSettings
+from chr21_common.settings import SharedSettings
 from gene_api.core.config import Settings
 from tests.support.jobs import jobs_settings
 from tests.support.servers import free_port, wait_until_ok

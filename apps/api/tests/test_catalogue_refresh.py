@@ -1,10 +1,10 @@
 """Each worker serves a snapshot of the catalogue and swaps it when the database is re-seeded."""
 
 import pytest
-from chr21_common.db import make_engine
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
+from chr21_common.db import make_engine
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.dataset import DATA_FILE

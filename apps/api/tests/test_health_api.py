@@ -5,11 +5,11 @@ port (the sum of its workers) is tested in test_server.py.
 """
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.logs import request_id_or_new
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY, generate_latest
 
+from chr21_common.db import make_engine
+from chr21_common.logs import request_id_or_new
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.main import create_app

@@ -5,13 +5,13 @@ write; a database it cannot read is a 0 in gene_api_jobs_read_ok, never a failed
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.jobs.state import JobStore
-from chr21_common.models import Job
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, update
 
+from chr21_common.db import make_engine
+from chr21_common.jobs.state import JobStore
+from chr21_common.models import Job
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.jobs.metrics import JobsCollector

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
+
 from chr21_common.db import make_engine
 from chr21_common.jobs.state import MAX_ATTEMPTS, JobStore
 from chr21_common.models import Job
-from sqlalchemy import update
-
 from gene_api import migrate
 from gene_api.cli import main
 from gene_api.core.config import Settings, get_settings

@@ -4,11 +4,11 @@ results after RESULT_RETENTION_DAYS; a job still queued or running is never touc
 
 from datetime import UTC, datetime, timedelta
 
-from chr21_common.jobs.state import RESULT_FILES
-from chr21_common.models import Job
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from chr21_common.jobs.state import RESULT_FILES
+from chr21_common.models import Job
 from gene_api.cli import main
 from gene_api.jobs.retention import Expired, expire
 from gene_api.main import create_app

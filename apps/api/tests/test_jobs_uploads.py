@@ -5,9 +5,9 @@ refused upload leaves nothing behind; an accepted one is kept under a key from i
 import gzip
 
 import pytest
-from chr21_common.jobs.state import upload_key
 from fastapi.testclient import TestClient
 
+from chr21_common.jobs.state import upload_key
 from gene_api.main import create_app
 from tests.support.jobs import bearer, jobs_settings
 

@@ -3,10 +3,10 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from chr21_common.db import make_engine
-from chr21_common.models import Base
 from sqlalchemy import text
 
+from chr21_common.db import make_engine
+from chr21_common.models import Base
 from gene_api import migrate
 from gene_api.core.config import Settings
 

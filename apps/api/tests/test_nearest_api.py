@@ -1,6 +1,7 @@
 """GET /genes/nearest: the k nearest genes with signed distances, on both databases."""
 
 import pytest
+
 from chr21_common.coordinates import signed_distance
 
 

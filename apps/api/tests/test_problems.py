@@ -2,10 +2,10 @@
 (the API, FastAPI, Starlette's router), never echoing more than an excerpt of the input."""
 
 import pytest
-from chr21_common.logs import RequestIdFilter
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from chr21_common.logs import RequestIdFilter
 from gene_api.core.config import Settings
 from gene_api.core.problems import EXCERPT_CHARS, MAX_FIELD_ERRORS
 from gene_api.main import create_app

@@ -3,11 +3,11 @@
 import csv
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.models import Dataset, Gene
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chr21_common.db import make_engine
+from chr21_common.models import Dataset, Gene
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.dataset import DATA_FILE

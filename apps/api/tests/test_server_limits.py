@@ -17,9 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chr21_common.db import make_engine
 from prometheus_client.parser import text_string_to_metric_families
 
+from chr21_common.db import make_engine
 from gene_api import migrate
 from gene_api.core.config import Settings
 from gene_api.seed import seed

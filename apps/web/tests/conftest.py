@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from chr21_common.db import make_engine
-from chr21_common.jobs.services import JobServices
-from chr21_web import api
 from fastapi.testclient import TestClient
 
 from annotator.genes import GeneSource
 from annotator.runner import celery_places, run_job
 from apps.web.tests.apis import RecordingApi
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
+from chr21_web import api
 from gene_api.main import create_app
 from tests.support.database_fixtures import databases, migrated_and_seeded  # noqa: F401 -- fixtures, used by name
 from tests.support.jobs import TEST_SIGNING_KEY

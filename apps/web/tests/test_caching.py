@@ -3,11 +3,11 @@
 user never gets a page made for someone else; failures are not kept; other pages never are."""
 
 import pytest
-from chr21_web.caching import CataloguePageCacheMiddleware
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from apps.web.tests.apis import answering
+from chr21_web.caching import CataloguePageCacheMiddleware
 
 APP = "/genes/ENSG00000142192/"
 

@@ -5,10 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from chr21_web import tokens
 from django.contrib.auth.models import User
 
 from apps.web.tests.apis import client_of, closed_port
+from chr21_web import tokens
 from gene_api.core.security import verify_token
 from tests.support.jobs import TEST_SIGNING_KEY
 

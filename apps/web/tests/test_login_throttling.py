@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from chr21_web.client_address import client_address
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.utils import timezone
+
+from chr21_web.client_address import client_address
 
 PASSWORD = "a long enough password"
 LOGIN_PAGES = ["/accounts/login/", "/admin/login/"]

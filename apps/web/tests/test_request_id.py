@@ -6,10 +6,10 @@ local stack's test follows one id through the three processes (tests/test_reques
 import re
 
 import pytest
-from chr21_web import api
 from django.core.cache import cache
 
 from apps.web.tests.apis import client_of, closed_port
+from chr21_web import api
 
 GENE_PAGE = "/genes/ENSG00000142192/"
 NEW_ID = re.compile(r"[0-9a-f]{32}")

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from chr21_web.server import DeadlineSocket, RequestTimeout, SlowClientLimits
 
+from chr21_web.server import DeadlineSocket, RequestTimeout, SlowClientLimits
 from gene_api.core.config import Settings
 from tests.support.servers import answer_head, exchange, free_port, running
 

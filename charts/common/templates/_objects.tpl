@@ -179,7 +179,7 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* common.migrationServiceAccount: the migration Job's own ServiceAccount, a PreSync hook in wave -1 (no token). The app's ServiceAccount is a Sync object, which a first sync creates only after the PreSync hooks succeed: the Job could create no Pod (scripts/rehearse found it). */}}
+{{/* common.migrationServiceAccount: the migration Job's own ServiceAccount, a PreSync hook in wave -1 (no token). The app's ServiceAccount is a Sync object, which a first sync creates only after the PreSync hooks succeed: the Job could create no Pod (gitops rehearse found it). */}}
 {{- define "common.migrationServiceAccount" -}}
 {{- if .Values.migration.enabled }}
 apiVersion: v1

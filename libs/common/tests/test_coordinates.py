@@ -1,6 +1,9 @@
 """Region and position strings, chromosome aliases, and the BED conversion."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from chr21_common.coordinates import (
     CHROMOSOME_LENGTH,
     CoordinateError,
@@ -11,8 +14,6 @@ from chr21_common.coordinates import (
     signed_distance,
     to_bed_interval,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize("name", ["21", "chr21", "CHR21", "Chr21", "NC_000021.9", "nc_000021.9"])

@@ -6,6 +6,7 @@ import uuid
 
 import httpx
 import pytest
+
 from chr21_common.jobs.storage import (
     FolderStorage,
     NotStored,
@@ -14,7 +15,6 @@ from chr21_common.jobs.storage import (
     check_key,
     storage_at,
 )
-
 from tests.support.aws import new_bucket
 
 

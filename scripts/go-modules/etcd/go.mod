@@ -1,4 +1,4 @@
-// Builds etcd, the control plane's store (tests and scripts/rehearse), at the release
+// Builds etcd, the control plane's store (tests and gitops rehearse), at the release
 // Kubernetes 1.33 is built and tested with (its go.mod requires go.etcd.io/etcd/* v3.5.21).
 // etcd's main package is the root of go.etcd.io/etcd/server/v3, whose go.mod replaces its
 // sibling modules (../api, ../client/...) by folders a module download lacks: here each is the

@@ -1,5 +1,5 @@
 // Builds kube-apiserver and kube-controller-manager (the control plane of the tests and of
-// scripts/rehearse) from k8s.io/kubernetes at the release the environments run (env.yaml's
+// gitops rehearse) from k8s.io/kubernetes at the release the environments run (env.yaml's
 // kubeVersion; tests/controlplane/test_control_plane.py keeps the two equal). Its own go.mod
 // replaces the staging modules by ./staging/src/k8s.io/X, which a module download lacks: here
 // each is the published k8s.io/X at the same release, v0.33.0. k8s.io/sample-cli-plugin and

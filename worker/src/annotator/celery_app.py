@@ -12,13 +12,13 @@ import queue
 import time
 
 from celery import Celery, signals
+
+from annotator import faults, job_process, metrics
+from annotator.config import WorkerSettings, get_worker_settings
 from chr21_common.db import make_engine
 from chr21_common.jobs.queue import REQUEST_ID_HEADER, TASK_NAME, celery_app
 from chr21_common.jobs.state import JobStore
 from chr21_common.logs import NO_REQUEST_ID, configure_logging, request_id_or_new, request_id_var
-
-from annotator import faults, job_process, metrics
-from annotator.config import WorkerSettings, get_worker_settings
 
 log = logging.getLogger("annotator.worker")
 # Backoff between retries after a transient error: 2, 4, 8, ... seconds, at most a minute.

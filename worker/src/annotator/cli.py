@@ -59,12 +59,11 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def run_job_command(args: argparse.Namespace) -> int:
+    from annotator.genes import GeneSource
+    from annotator.runner import Place, Transient, run_job
     from chr21_common.db import make_engine
     from chr21_common.jobs.services import JobServices
     from chr21_common.jobs.storage import location_of
-
-    from annotator.genes import GeneSource
-    from annotator.runner import Place, Transient, run_job
 
     settings = get_worker_settings()
     engine = make_engine(settings)

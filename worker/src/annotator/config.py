@@ -3,8 +3,9 @@ broker), plus what bounds one job. Environment variables, as for the API."""
 
 from functools import lru_cache
 
-from chr21_common.settings import SharedSettings
 from pydantic import Field
+
+from chr21_common.settings import SharedSettings
 
 
 class WorkerSettings(SharedSettings):

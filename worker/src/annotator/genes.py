@@ -4,11 +4,11 @@ data file (the dataset row's checksum changes)."""
 
 import threading
 
-from chr21_common.coordinates import CHROMOSOME
-from chr21_common.models import Dataset, Gene
 from sqlalchemy import Engine, select
 
 from annotator.engine import GeneTable
+from chr21_common.coordinates import CHROMOSOME
+from chr21_common.models import Dataset, Gene
 
 COLUMNS = (Gene.gene_stable_id, Gene.gene_name, Gene.gene_type, Gene.strand, Gene.gene_start, Gene.gene_end)
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from annotator.engine import GeneTable
 from chr21_common.coordinates import CHROMOSOME_ALIASES, CHROMOSOME_LENGTH
 from chr21_common.jobs.formats import (
     BASES,
@@ -33,8 +35,6 @@ from chr21_common.jobs.formats import (
     UnsupportedInput,
     sniff,
 )
-
-from annotator.engine import GeneTable
 
 _ALIASES = pa.array(sorted(CHROMOSOME_ALIASES))
 _EMPTY = np.array([], dtype=np.int64)

@@ -12,9 +12,6 @@ from multiprocessing import connection
 # Loaded in the fork server for every job: the databases' dialects and the plotting library
 # (outputs.py imports it when it first draws), a second or more each otherwise.
 import matplotlib
-from chr21_common.db import make_engine
-from chr21_common.jobs.services import JobServices
-from chr21_common.logs import configure_logging, request_id_var
 from sqlalchemy.dialects import postgresql, sqlite  # noqa: F401
 
 from annotator import metrics
@@ -22,6 +19,9 @@ from annotator.cli import EXIT_TRANSIENT
 from annotator.config import WorkerSettings
 from annotator.genes import GeneSource
 from annotator.runner import PastTimeLimit, Transient, celery_places, run_job
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
+from chr21_common.logs import configure_logging, request_id_var
 
 matplotlib.use("Agg")
 from matplotlib import pyplot  # noqa: F401 -- after choosing the backend

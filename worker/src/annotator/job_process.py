@@ -32,10 +32,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from chr21_common.jobs.state import JobStore
-
 from annotator.cli import EXIT_TRANSIENT
 from annotator.config import WorkerSettings
+from chr21_common.jobs.state import JobStore
 
 log = logging.getLogger("annotator.job_process")
 # How often a worker looks at its running jobs' processes (time and memory limits).

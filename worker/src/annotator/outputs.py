@@ -17,11 +17,11 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from chr21_common.coordinates import BED_CHROMOSOME, CHROMOSOME_LENGTH
-from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 
 from annotator.engine import GeneTable, Hits, ranges_within
 from annotator.inputs import Chunk, Counts, InputError
+from chr21_common.coordinates import BED_CHROMOSOME, CHROMOSOME_LENGTH
+from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE
 
 ANNOTATION_COLUMNS = ("gene_id", "gene_name", "gene_type", "gene_strand", "overlap_bp", "distance")
 STRAND = {1: "+", -1: "-"}

@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from chr21_common.jobs.services import JobServices
-from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
-from chr21_common.jobs.storage import NotStored, Storage, StorageUnavailable
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from annotator import faults
@@ -35,6 +32,9 @@ from annotator.inputs import InputError
 from annotator.metrics import RECORDS, REFUSED
 from annotator.outputs import ResultBound
 from annotator.pipeline import annotate_file
+from chr21_common.jobs.services import JobServices
+from chr21_common.jobs.state import PLOT_FILE, RESULT_FILES, SUMMARY_FILE, result_key, upload_key
+from chr21_common.jobs.storage import NotStored, Storage, StorageUnavailable
 
 log = logging.getLogger("annotator.runner")
 # Progress is written to the database at most this often.

@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy import Engine, select
+
 from chr21_common.coordinates import CHROMOSOME, Region, signed_distance
 from chr21_common.models import Dataset
 from chr21_common.models import Gene as GeneRow
-from sqlalchemy import Engine, select
-
 from gene_api import dataset
 from gene_api.schemas import DatasetInfo, Gene, Stats
 

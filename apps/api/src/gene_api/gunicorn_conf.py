@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 from chr21_common.logs import logging_config
-
 from gene_api.core.config import get_settings
 
 settings = get_settings()
@@ -54,9 +53,9 @@ metrics_server = None
 def when_ready(server) -> None:
     """Serve every worker's metrics from the master on METRICS_PORT (never routed by the Ingress)."""
     global metrics_server
-    from chr21_common.db import make_scrape_engine
     from prometheus_client import start_http_server
 
+    from chr21_common.db import make_scrape_engine
     from gene_api.core.metrics import multiprocess_registry
 
     try:

@@ -6,13 +6,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from chr21_common.db import make_engine
-from chr21_common.jobs.services import JobServices
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.gzip import GZipMiddleware
 
+from chr21_common.db import make_engine
+from chr21_common.jobs.services import JobServices
 from gene_api.api.routes import genes, health, jobs, regions, stats
 from gene_api.catalogue import CatalogueHolder
 from gene_api.core.config import Settings, get_settings

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chr21_common.models import Dataset, Gene
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from chr21_common.models import Dataset, Gene
 from gene_api.dataset import DATA_FILE, read_genes, sha256_of
 
 

@@ -13,9 +13,9 @@ import logging
 from urllib.parse import quote
 
 import httpx
-from chr21_common.logs import NO_REQUEST_ID, request_id_var
 from django.conf import settings
 
+from chr21_common.logs import NO_REQUEST_ID, request_id_var
 from chr21_web import tokens
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from chr21_common.logs import logging_config
-
 from chr21_web.server import BoundedThreadWorker, SlowClientLimits
 
 host = os.environ.get("WEB_HOST", "127.0.0.1")

@@ -10,11 +10,11 @@
 import logging
 import time
 
-from chr21_common.logs import request_id_or_new, request_id_var
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
+from chr21_common.logs import request_id_or_new, request_id_var
 from chr21_web.api import ApiRefused, ApiUnavailable
 
 access_log = logging.getLogger("chr21_web.access")

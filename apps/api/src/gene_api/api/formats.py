@@ -9,10 +9,10 @@ import io
 from collections.abc import Iterator
 from enum import StrEnum
 
-from chr21_common.coordinates import BED_CHROMOSOME, to_bed_interval
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 
+from chr21_common.coordinates import BED_CHROMOSOME, to_bed_interval
 from gene_api.catalogue import Entry, page_json, paged
 from gene_api.core.mediatypes import best_match
 from gene_api.core.problems import excerpt

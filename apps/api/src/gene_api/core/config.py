@@ -8,8 +8,9 @@ chart sets only these names.
 
 from functools import lru_cache
 
-from chr21_common.settings import SharedSettings
 from pydantic import Field, SecretStr
+
+from chr21_common.settings import SharedSettings
 
 
 class Settings(SharedSettings):

@@ -15,11 +15,11 @@
 import logging
 import time
 
-from chr21_common.logs import request_id_or_new, request_id_var
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chr21_common.logs import request_id_or_new, request_id_var
 from gene_api.core.metrics import observe
 from gene_api.core.problems import excerpt, problem_response
 

@@ -11,13 +11,14 @@ import json
 import logging
 from http import HTTPStatus
 
-from chr21_common.coordinates import CoordinateError
-from chr21_common.logs import request_id_var
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
+
+from chr21_common.coordinates import CoordinateError
+from chr21_common.logs import request_id_var
 
 log = logging.getLogger("gene_api.errors")
 

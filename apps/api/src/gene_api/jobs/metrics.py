@@ -10,12 +10,13 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
-from chr21_common.jobs.state import as_utc
-from chr21_common.models import JOB_STATUSES, Job
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
+
+from chr21_common.jobs.state import as_utc
+from chr21_common.models import JOB_STATUSES, Job
 
 log = logging.getLogger("gene_api.jobs.metrics")
 

@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chr21_common.jobs.formats import SNIFF_BYTES, InputFormat, UnsupportedInput, sniff
 from fastapi import HTTPException
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from chr21_common.jobs.formats import SNIFF_BYTES, InputFormat, UnsupportedInput, sniff
 from gene_api.core.problems import excerpt
 
 FILE_FIELD = "file"

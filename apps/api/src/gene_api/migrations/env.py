@@ -1,8 +1,9 @@
 """Alembic environment: runs migrations on the connection or URL the CLI hands over."""
 
 from alembic import context
-from chr21_common.models import Base
 from sqlalchemy import create_engine
+
+from chr21_common.models import Base
 
 config = context.config
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+
 from chr21_common.logs import logging_config
 
 env = environ.Env()

@@ -2,15 +2,15 @@
 
 from typing import Annotated
 
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.routing import APIRoute
+
 from chr21_common.coordinates import (
     ONLY_CHROMOSOME_21,
     POSITION_EXAMPLE,
     normalize_chromosome,
     parse_position,
 )
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.routing import APIRoute
-
 from gene_api.api.deps import (
     LIST_FORMATS,
     UNAVAILABLE,

@@ -8,6 +8,10 @@ import logging
 from enum import StrEnum
 from typing import Annotated
 
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
+
 from chr21_common.jobs.queue import DispatchError
 from chr21_common.jobs.services import JobServices
 from chr21_common.jobs.state import (
@@ -21,10 +25,6 @@ from chr21_common.jobs.state import (
 from chr21_common.jobs.storage import NotStored, StorageUnavailable
 from chr21_common.logs import request_id_var
 from chr21_common.models import Job
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
-
 from gene_api.core import metrics
 from gene_api.core.routing import ApiRoute, UploadRoute
 from gene_api.core.security import UserDep

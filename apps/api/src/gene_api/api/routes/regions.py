@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from chr21_common.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
 from fastapi import APIRouter, Path, Request, Response
 
+from chr21_common.coordinates import ONLY_CHROMOSOME_21, REGION_EXAMPLE, parse_region
 from gene_api.api.deps import (
     LIST_FORMATS,
     CatalogueDep,
