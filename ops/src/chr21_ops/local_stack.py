@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from .checkout import REPO
+from .processes import stop_group
 
 # A user's shell has none of these: make's (a sub-make prints "Entering directory" on stdout,
 # into $(make token ...)), a signing key of its own, pytest-django's settings module.
@@ -103,9 +104,4 @@ def running_stack(folder: Path, **overrides: str) -> Iterator[Stack]:
         wait_until_ok(f"http://127.0.0.1:{ports.worker_metrics}/metrics", run, timeout=120)
         yield Stack(ports, run.pid, env)
     finally:
-        os.killpg(run.pid, signal.SIGINT)
-        try:
-            run.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
+        stop_group(run, signal.SIGINT, timeout=60)  # as Ctrl-C stops it

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ..checkout import REPO
+from ..processes import stop_group
 
 BIN = REPO / ".tools" / "bin"
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager")
@@ -212,13 +213,7 @@ def _wait(plane: ControlPlane, name: str, ready) -> None:
 def stop(plane: ControlPlane) -> None:
     """The controller-manager, then the API server, then etcd: each gone before the next stops."""
     for process in reversed(list(plane.processes.values())):
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, signal.SIGTERM, timeout=30)
     plane.api.close()
 
 
