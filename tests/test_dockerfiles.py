@@ -152,6 +152,17 @@ def test_each_image_installs_every_library_its_code_imports(image):
     assert needed - installed_in_image(image) == set()
 
 
+# Chosen by a URL at run time, never imported by name: the database's driver
+# (postgresql+psycopg://) and the broker transports' (amqp://, redis://, sqs://).
+URL_DRIVERS = {"psycopg", "amqp", "redis", "pycurl", "boto3"}
+DRIVERS = {"gene-api": URL_DRIVERS, "worker": URL_DRIVERS, "web": {"psycopg"}}
+
+
+@pytest.mark.parametrize("image", IMAGE_CODE)
+def test_each_image_installs_the_drivers_its_urls_name(image):
+    assert DRIVERS[image] - installed_in_image(image) == set()
+
+
 def test_the_worker_image_installs_no_web_server():
     assert installed_in_image("worker") & WEB_SERVERS == set()
 

@@ -97,6 +97,8 @@ def test_every_command_is_in_the_readme():
     operating = readme.split("## Operating it", 1)[1].split("\n## ", 1)[0]
     missing = [f"{group} {sub}" for group, p in parsers.items() for sub in subcommands(p)]
     assert [command for command in missing if f"\n{command} " not in operating] == []
+    shown = re.findall(rf"^({'|'.join(parsers)}) ([a-z-]+)", operating, re.MULTILINE)
+    assert [f"{g} {c}" for g, c in shown if c not in subcommands(parsers[g])] == []  # none made up
     ours = [p for p in TRACKED if p.startswith("scripts/") and "/" not in p.removeprefix("scripts/")]
     executables = [p for p in ours if (REPO / p).stat().st_mode & 0o111]
     assert [p for p in executables if f"`{p}`" not in readme and f"{p} " not in readme] == []

@@ -6,11 +6,13 @@ again: no commit, no image line edited, no manifest rendered but by them. action
 them all in make test (scripts/check.py)."""
 
 import re
+import subprocess
 import tomllib
 
 import pytest
 import yaml
 
+from tests.support.dockerfiles import DOCKERFILES, instructions
 from tests.support.paths import REPO
 
 WORKFLOWS = {p.name: p for p in sorted((REPO / ".github" / "workflows").glob("*.yaml"))}
@@ -120,3 +122,30 @@ def test_images_are_built_as_their_matrix_says():
     ]
     assert roles == ["${{ vars.PROD_IMAGES_ROLE_ARN }}", "${{ vars.HML_IMAGES_ROLE_ARN }}"]
     assert push["with"]["context"] == "."
+
+
+TRACKED = subprocess.run(
+    ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+).stdout.split()
+
+
+def glob_pattern(glob: str) -> re.Pattern:
+    """A GitHub Actions path filter as a regex: `**` any characters, `*` any but `/`."""
+    parts = re.split(r"(\*\*|\*)", glob)
+    return re.compile("".join({"**": ".*", "*": "[^/]*"}.get(part, re.escape(part)) for part in parts))
+
+
+def test_the_image_workflow_runs_on_every_file_an_image_copies():
+    filters = [glob_pattern(g) for g in load("images.yaml")[True]["push"]["paths"]]
+    copied = {
+        source
+        for dockerfile in DOCKERFILES.values()
+        for line in instructions(dockerfile)
+        if line.startswith("COPY ") and "--from=" not in line
+        for source in line.split()[1:-1]
+    }
+    files = {
+        f for f in TRACKED if any(f == c.rstrip("/") or f.startswith(c.rstrip("/") + "/") for c in copied)
+    }
+    assert files, copied
+    assert sorted(f for f in files if not any(p.fullmatch(f) for p in filters)) == []

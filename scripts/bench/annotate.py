@@ -147,7 +147,7 @@ def poll(condition, what: str, seconds: float):
 
 @contextmanager
 def local_stack(scratch: Path, max_upload_bytes: int) -> Iterator[Jobs]:
-    """The local stack as the tests start it (tests/support/local_stack.py: `scripts/run`, what
+    """The local stack as the tests start it (chr21_ops/local_stack.py: `scripts/run`, what
     `make run` starts), its state and temporary files (job folders, metrics files, staged
     uploads) under `scratch`, removed with it even when a process of the stack is killed."""
     say(f"starting the local stack (its log: {scratch / 'stack.log'})")

@@ -1,5 +1,5 @@
-"""The platform's logs as the tests read them: JSON lines (chr21_common/logs.py for the API
-and the worker, chr21_web/logs.py for the frontend), each with the request id it was written for."""
+"""The platform's logs as the tests read them: JSON lines (chr21_common/logs.py, for the API, the
+worker and the frontend alike), each with the request id it was written for."""
 
 import json
 

@@ -1,7 +1,8 @@
-"""No job lost or stuck, from the job records (jobs/state.py, jobs/recovery.py), on SQLite and
-PostgreSQL: a run owns its job while its heartbeat is fresh and not a moment after it went
-stale; a run given up on can record nothing; `gene-api jobs recover` hands back the silent
-running jobs and sends again the jobs queued too long, and nothing else."""
+"""No job lost or stuck, from the job records (chr21_common/jobs/state.py,
+gene_api/jobs/recovery.py), on SQLite and PostgreSQL: a run owns its job while its heartbeat
+is fresh and not a moment after it went stale; a run given up on can record nothing;
+`gene-api jobs recover` hands back the silent running jobs and sends again the jobs queued too
+long, and nothing else."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta

@@ -110,7 +110,7 @@ def failing_client(seeded_url: str):
 
 
 def test_an_unexpected_error_is_a_500_problem_with_the_request_id(failing_client, caplog):
-    caplog.handler.addFilter(RequestIdFilter())  # what the app's log handler carries (core/logging.py)
+    caplog.handler.addFilter(RequestIdFilter())  # what the app's log handler carries (chr21_common/logs.py)
     response = failing_client.get("/boom", headers={"X-Request-ID": "trace-500"})
     problem = assert_problem(response, 500)
     assert problem["request_id"] == "trace-500"

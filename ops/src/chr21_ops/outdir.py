@@ -60,7 +60,7 @@ def write_whole(out: Path, fill: Callable[[Path], None], command: str) -> Path:
         raise OutdirError(f"cannot write beside {out}: {error.strerror}") from None
     try:
         fill(staging)
-        (staging / MARKER).write_text(f"written by scripts/{command}; safe to replace\n")
+        (staging / MARKER).write_text(f"written by {command}; safe to replace\n")
         _move_into_place(staging, target)
     except OSError as error:
         raise OutdirError(f"cannot write {out}: {error.strerror or error}") from None

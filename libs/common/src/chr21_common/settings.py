@@ -34,7 +34,7 @@ class SharedSettings(BaseSettings):
     # Celery's broker: filesystem:// (no server: `make run`), redis://, amqp:// or sqs://.
     broker_url: str = "filesystem://"
     # The queue jobs are sent to (on SQS, the queue's name); the worker's KEDA trigger watches it.
-    job_queue: str = Field(default="annotate", pattern=r"^[A-Za-z0-9_\-]{1,80}$")
+    job_queue: str = Field(default="annotate", pattern=r"^[A-Za-z0-9_-]{1,80}$")
     # With broker_url sqs:// (AWS): the queue's URL (terraform-bootstrap creates the queue; the
     # cluster secret hands its URL over). Credentials come from the pod's IAM role (IRSA).
     sqs_queue_url: str | None = None
