@@ -1,15 +1,15 @@
 """The three images' Dockerfiles lint clean, their dependency steps resolve from uv.lock as the
 build runs them, and each agrees with its chart and its app: uid, ports, command."""
 
-import ast
 import importlib.metadata
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
+from packaging.utils import canonicalize_name
 
 from annotator.config import WorkerSettings
 from gene_api.core.config import Settings
@@ -85,15 +85,9 @@ def test_web_image_agrees_with_its_chart_and_gunicorn_config():
     assert json.loads(instruction(dockerfile, "CMD")) == container["command"]
 
 
-# What each image runs: its app's package and the shared library's modules it imports.
+# What each image runs: its app's package, with the shared library's modules it imports.
 IMAGE_CODE = {"gene-api": "gene_api", "web": "chr21_web", "worker": "annotator"}
 PACKAGE_OF_IMAGE = {"gene-api": "gene-api", "web": "chr21-web", "worker": "annotator"}
-SOURCES = {
-    "gene_api": REPO / "apps/api/src/gene_api",
-    "chr21_web": REPO / "apps/web/src/chr21_web",
-    "annotator": REPO / "worker/src/annotator",
-    "chr21_common": REPO / "libs/common/src/chr21_common",
-}
 WEB_SERVERS = {"django", "fastapi", "gunicorn", "starlette", "uvicorn", "uvicorn-worker"}
 
 
@@ -104,50 +98,24 @@ def installed_in_image(image: str) -> set[str]:
          "--no-hashes", "--no-header", "--no-annotate", "--no-emit-workspace"],
         capture_output=True, text=True, check=True, cwd=REPO,
     )  # fmt: skip
-    return {normalized(line.split("==")[0]) for line in export.stdout.splitlines() if "==" in line}
-
-
-def normalized(distribution: str) -> str:
-    return re.sub(r"[-_.]+", "-", distribution).lower().strip()
-
-
-def imported_modules(source: Path) -> set[str]:
-    """Every module name a file imports (top-level and inside functions alike)."""
-    tree = ast.parse(source.read_text())
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+    return {canonicalize_name(line.split("==")[0]) for line in export.stdout.splitlines() if "==" in line}
 
 
 def third_party_imports(package: str) -> set[str]:
-    """Top-level names of what the package's code imports that is neither the standard library
-    nor ours, following it into the shared library's modules it uses."""
-    files = list(SOURCES[package].rglob("*.py"))
-    seen, found = set(), set()
-    while files:
-        path = files.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        for module in imported_modules(path):
-            top = module.split(".")[0]
-            if top == "chr21_common" and package != "chr21_common":
-                as_path = SOURCES["chr21_common"].parent / module.replace(".", "/")
-                files += [p for p in (as_path.with_suffix(".py"), as_path / "__init__.py") if p.exists()]
-            elif top not in sys.stdlib_module_names and top not in SOURCES:
-                found.add(top)
-    return found
+    """Top-level names of what the package's code imports (inside functions too, grimp's import
+    graph) that is neither the standard library nor ours, through the shared library's modules."""
+    graph = grimp.build_graph(package, "chr21_common", include_external_packages=True)
+    imported = {module.split(".")[0] for module in graph.find_upstream_modules(package, as_package=True)}
+    return imported - set(sys.stdlib_module_names) - {package, "chr21_common"}
 
 
 @pytest.mark.parametrize("image", IMAGE_CODE)
 def test_each_image_installs_every_library_its_code_imports(image):
     distributions = importlib.metadata.packages_distributions()
     needed = {
-        normalized(dist) for top in third_party_imports(IMAGE_CODE[image]) for dist in distributions[top]
+        canonicalize_name(dist)
+        for top in third_party_imports(IMAGE_CODE[image])
+        for dist in distributions[top]
     }
     assert needed - installed_in_image(image) == set()
 

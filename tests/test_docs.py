@@ -12,11 +12,9 @@ import pytest
 from chr21_ops.gitops.cli import parser as gitops_parser
 from chr21_ops.images.cli import parser as images_parser
 from chr21_ops.terraform.cli import parser as terraform_parser
-from tests.support.paths import REPO
+from tests.support.paths import REPO, tracked_files
 
-TRACKED = subprocess.run(
-    ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
-).stdout.split()
+TRACKED = tracked_files()
 FOLDERS = {"/".join(Path(p).parts[:i]) for p in TRACKED for i in range(1, len(Path(p).parts))}
 TOP_FOLDERS = {p.split("/")[0] for p in TRACKED if "/" in p}
 MARKDOWN = sorted(p for p in TRACKED if p.endswith(".md"))

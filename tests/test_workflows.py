@@ -6,14 +6,13 @@ again: no commit, no image line edited, no manifest rendered but by them. action
 them all in make test (scripts/check.py)."""
 
 import re
-import subprocess
 import tomllib
 
 import pytest
 import yaml
 
 from tests.support.dockerfiles import DOCKERFILES, instructions
-from tests.support.paths import REPO
+from tests.support.paths import REPO, tracked_files
 
 WORKFLOWS = {p.name: p for p in sorted((REPO / ".github" / "workflows").glob("*.yaml"))}
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
@@ -124,9 +123,7 @@ def test_images_are_built_as_their_matrix_says():
     assert push["with"]["context"] == "."
 
 
-TRACKED = subprocess.run(
-    ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
-).stdout.split()
+TRACKED = tracked_files()
 
 
 def glob_pattern(glob: str) -> re.Pattern:

@@ -1,6 +1,8 @@
 """Where the repository, its tools and the CRD schemas are."""
 
 import os
+import subprocess
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -13,6 +15,13 @@ VENV_BIN = REPO / ".venv" / "bin"
 HELM3 = TOOLS_BIN / "helm"
 HELM4 = TOOLS_BIN / "helm4"
 CHECKOV = TOOLS_BIN / "checkov"
+
+
+@cache
+def tracked_files() -> tuple[str, ...]:
+    """The files git tracks in this checkout, relative to it."""
+    listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True)
+    return tuple(listed.stdout.split())
 
 
 def kubernetes_versions() -> list[str]:

@@ -2,7 +2,6 @@
 answers, and stopping it with every process it started."""
 
 import contextlib
-import os
 import signal
 import socket
 import subprocess
@@ -10,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from chr21_ops.local_stack import free_port, wait_until_ok  # noqa: F401 -- re-exported to the tests
+from chr21_ops.processes import stop_group
 
 
 @contextmanager
@@ -23,11 +23,8 @@ def running(argv: list[str], env: dict[str, str], ready_url: str) -> Iterator[su
         wait_until_ok(ready_url, process)
         yield process
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # the master is gone; make sure no worker of it is left
-            subprocess.run(["pkill", "-KILL", "-g", str(process.pid)], check=False)
-        process.wait()
+        # The whole group, even when the master is gone: no worker of it is left.
+        stop_group(process, signal.SIGKILL, timeout=30)
 
 
 def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[bytes, bool]:
