@@ -117,8 +117,10 @@ def status_and_problem(raw: bytes) -> tuple[int, dict]:
 
 def test_slow_clients_are_cut_off_while_others_are_served(server):
     async def slow_client() -> tuple[float, bytes]:
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        # From before the connection: the server's clock starts when it accepts it, and on a busy
+        # machine this task may resume well after that.
         started = time.monotonic()
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         received = b""
         # One header byte every 0.5 s, for as long as the server keeps listening.
